@@ -1,0 +1,157 @@
+package agecnn.notebook;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The parameters of a run, read once from the environment as d2l-java does: each key is
+ * looked up as a system property first, then as an environment variable, then taken from
+ * the {@link Profile}. Printed at the top of every notebook and stored in {@code run.json}.
+ *
+ * <pre>
+ * PROFILE        smoke | default | full                 (default: default)
+ * UTKFACE_DIR    folder holding the UTKFace jpgs        (default: searched, see DataLocator)
+ * IMAGE_SIZE     side of the square model input, px     (default: by profile)
+ * SEED           seed of every random choice            (default: 42)
+ * SPLIT_FILE     CSV file,split,bin to use as the split (default: made by 02_scrub)
+ * SPLIT_PROTOCOL balanced | all                         (default: balanced)
+ * MAX_PER_BIN    images kept per bin when indexing, 0 = all (default: by profile)
+ * RUN_DIR        where this run's report goes           (default: reports/interactive)
+ * PROJECT_DIR    the project root                       (default: found from the working dir)
+ * </pre>
+ */
+public final class Params {
+
+    public final Profile profile;
+    public final Path projectDir;
+    /** Null when not given: {@code agecnn.obtain.DataLocator} searches then. */
+    public final Path utkfaceDir;
+    public final int imageSize;
+    public final long seed;
+    /** Null when 02_scrub makes the split. */
+    public final Path splitFile;
+    public final SplitProtocol splitProtocol;
+    public final int maxPerBin;
+    public final Path runDir;
+
+    /** How the split uses the data: the original study's balanced sample, or every image. */
+    public enum SplitProtocol { BALANCED, ALL }
+
+    private Params(Function<String, String> env) {
+        this.projectDir = Paths.get(or(env.apply("PROJECT_DIR"), findProjectDir().toString()))
+                .toAbsolutePath().normalize();
+        this.profile = Profile.parse(or(env.apply("PROFILE"), "default"));
+        String dir = env.apply("UTKFACE_DIR");
+        this.utkfaceDir = dir == null ? null : resolve(dir);
+        this.imageSize = positiveInt(env, "IMAGE_SIZE", profile.imageSize);
+        this.seed = Long.parseLong(or(env.apply("SEED"), "42").trim());
+        String split = env.apply("SPLIT_FILE");
+        this.splitFile = split == null ? null : resolve(split);
+        this.splitProtocol = parseProtocol(or(env.apply("SPLIT_PROTOCOL"), "balanced"));
+        this.maxPerBin = nonNegativeInt(env, "MAX_PER_BIN", profile.maxPerBin);
+        this.runDir = resolve(or(env.apply("RUN_DIR"), "reports/interactive"));
+    }
+
+    /** Parameters from system properties and environment variables. */
+    public static Params fromEnvironment() {
+        return new Params(key -> blankToNull(System.getProperty(key, System.getenv(key))));
+    }
+
+    /** Parameters from a map only (for tests and for programs that set them explicitly). */
+    public static Params of(Map<String, String> values) {
+        return new Params(key -> blankToNull(values.get(key)));
+    }
+
+    /** Where stage outputs of this profile go: the index, the split, the reports of problems. */
+    public Path workDir() {
+        return projectDir.resolve("data").resolve("work").resolve(profile.name().toLowerCase());
+    }
+
+    /** Where the preprocessed tensor caches go (shared by profiles; keyed by content). */
+    public Path cacheDir() {
+        return projectDir.resolve("data").resolve("cache");
+    }
+
+    /** Where this run's figures go (also copied to readme_images/ by the runner). */
+    public Path figuresDir() {
+        return runDir.resolve("figures");
+    }
+
+    public int balancedTrain() { return profile.balancedTrain; }
+    public int balancedVal() { return profile.balancedVal; }
+    public int balancedTest() { return profile.balancedTest; }
+
+    /** The values in force, in a stable order, as printed and stored in run.json. */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("PROFILE", profile.name().toLowerCase());
+        m.put("UTKFACE_DIR", utkfaceDir == null ? "(searched)" : utkfaceDir.toString());
+        m.put("IMAGE_SIZE", Integer.toString(imageSize));
+        m.put("SEED", Long.toString(seed));
+        m.put("SPLIT_FILE", splitFile == null ? "(made by 02_scrub)" : splitFile.toString());
+        m.put("SPLIT_PROTOCOL", splitProtocol.name().toLowerCase());
+        m.put("MAX_PER_BIN", maxPerBin == 0 ? "0 (all)" : Integer.toString(maxPerBin));
+        m.put("RUN_DIR", runDir.toString());
+        m.put("PROJECT_DIR", projectDir.toString());
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Parameters in force\n");
+        asMap().forEach((k, v) -> sb.append(String.format("  %-15s %s%n", k, v)));
+        return sb.toString();
+    }
+
+    private Path resolve(String p) {
+        Path path = Paths.get(p);
+        return (path.isAbsolute() ? path : projectDir.resolve(path)).normalize();
+    }
+
+    /** The nearest folder at or above the working directory that holds pom.xml and lib/. */
+    static Path findProjectDir() {
+        Path start = Paths.get("").toAbsolutePath();
+        for (Path p = start; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("lib"))) return p;
+        }
+        return start;
+    }
+
+    private static SplitProtocol parseProtocol(String s) {
+        try {
+            return SplitProtocol.valueOf(s.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SPLIT_PROTOCOL must be balanced or all; got '" + s + "'");
+        }
+    }
+
+    private static int positiveInt(Function<String, String> env, String key, int dflt) {
+        int v = nonNegativeInt(env, key, dflt);
+        if (v == 0) throw new IllegalArgumentException(key + " must be a positive whole number; got 0");
+        return v;
+    }
+
+    private static int nonNegativeInt(Function<String, String> env, String key, int dflt) {
+        String s = env.apply(key);
+        if (s == null) return dflt;
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v < 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number >= 0; got '" + s + "'");
+        }
+    }
+
+    private static String or(String v, String dflt) {
+        return v == null ? dflt : v;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
