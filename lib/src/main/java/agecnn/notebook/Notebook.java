@@ -1,0 +1,38 @@
+package agecnn.notebook;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * What the first code cell of every notebook calls: reads the parameters, prints them,
+ * records them for run.json and prepares the run's folders. One line in each notebook:
+ * {@code var params = Notebook.start("01_obtain");}
+ */
+public final class Notebook {
+
+    private Notebook() {}
+
+    public static Params start(String name) {
+        System.setProperty("java.awt.headless", "true");
+        // DL4J logs every workspace and helper decision at INFO: keep the notebooks readable.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("LOG_LEVEL", "warn"));
+        Params params = Params.fromEnvironment();
+        try {
+            Files.createDirectories(params.runDir);
+            Files.createDirectories(params.workDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run's folders under " + params.runDir, e);
+        }
+        RunRecord record = new RunRecord(params.runDir);
+        params.asMap().forEach((k, v) -> record.put("parameters", k, v));
+        record.put("notebooks", name, "started");
+        System.out.println(name + "\n" + params);
+        return params;
+    }
+
+    /** The run record of these parameters' run folder. */
+    public static RunRecord record(Params params) {
+        return new RunRecord(params.runDir);
+    }
+}
