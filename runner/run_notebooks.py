@@ -104,12 +104,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--project", required=True)
     ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--notebooks-dir", default="", help="default: <project>/notebooks")
     ap.add_argument("--only", default="", help="comma-separated notebook prefixes, e.g. 01,02,03")
     ap.add_argument("--cell-timeout", type=int, default=4 * 3600)
     ap.add_argument("--copy-figures", default="", help="folder to copy the run's figures to (README images)")
     a = ap.parse_args()
 
-    notebooks = sorted(glob.glob(os.path.join(a.project, "notebooks", "[0-9][0-9]_*.ipynb")))
+    nb_dir = a.notebooks_dir or os.path.join(a.project, "notebooks")
+    notebooks = sorted(glob.glob(os.path.join(nb_dir, "[0-9][0-9]_*.ipynb")))
     if a.only:
         wanted = [w.strip() for w in a.only.split(",") if w.strip()]
         notebooks = [n for n in notebooks if any(os.path.basename(n).startswith(w) for w in wanted)]

@@ -41,9 +41,8 @@ import java.util.stream.Stream;
  */
 public final class DataLocator {
 
-    /** Kaggle's download end point; a system property so tests can point it at a loopback server. */
-    static final String KAGGLE_URL = System.getProperty("agecnn.kaggle.url",
-            "https://www.kaggle.com/api/v1/datasets/download/jangedoo/utkface-new");
+    /** Kaggle's download end point for the data set. */
+    static final String KAGGLE_URL = "https://www.kaggle.com/api/v1/datasets/download/jangedoo/utkface-new";
     static final String FOLDER = "UTKFace";
 
     /** Where the images are and which of the four ways found them. */
@@ -57,6 +56,7 @@ public final class DataLocator {
     private final Path dataDir;
     private final Map<String, String> env;
     private final Path home;
+    private final String kaggleUrl;
 
     /**
      * @param dataDir the project's {@code data/} folder
@@ -64,9 +64,15 @@ public final class DataLocator {
      * @param home    the user's home (for {@code ~/.kaggle/kaggle.json})
      */
     public DataLocator(Path dataDir, Map<String, String> env, Path home) {
+        this(dataDir, env, home, KAGGLE_URL);
+    }
+
+    /** With another download address (tests use a loopback server). */
+    DataLocator(Path dataDir, Map<String, String> env, Path home, String kaggleUrl) {
         this.dataDir = dataDir;
         this.env = env;
         this.home = home;
+        this.kaggleUrl = kaggleUrl;
     }
 
     public static DataLocator forProject(Path projectDir) {
@@ -190,8 +196,8 @@ public final class DataLocator {
         HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20)).build();
         String auth = Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(KAGGLE_URL)).header("Authorization", "Basic " + auth).GET().build();
-        System.out.println("Downloading UTKFace from " + KAGGLE_URL + " ...");
+        HttpRequest req = HttpRequest.newBuilder(URI.create(kaggleUrl)).header("Authorization", "Basic " + auth).GET().build();
+        System.out.println("Downloading UTKFace from " + kaggleUrl + " ...");
         try {
             HttpResponse<Path> res = client.send(req, HttpResponse.BodyHandlers.ofFile(part));
             if (res.statusCode() != 200) {

@@ -1,5 +1,6 @@
 package agecnn.obtain;
 
+import agecnn.notebook.RunRecord;
 import agecnn.scrub.AgeBins;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -9,7 +10,6 @@ import tech.tablesaw.api.ColumnType;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,6 +148,15 @@ public final class ImageIndex {
         }
         Collections.sort(lines);
         return sha256(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** Records where the data came from and its fingerprint, for run.json. */
+    public void record(RunRecord record, DataLocator.Found found) {
+        record.put("data", "source", found.toString());
+        record.put("data", "fingerprint", fingerprint());
+        record.put("data", "files_seen", filesSeen);
+        record.put("data", "images_indexed", images.rowCount());
+        record.put("data", "problems", problems.rowCount());
     }
 
     /** Writes {@code index.csv} and {@code problems.csv} into the folder. */

@@ -1,5 +1,6 @@
 package agecnn.scrub;
 
+import agecnn.notebook.Params;
 import agecnn.obtain.IndexColumns;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -77,6 +78,18 @@ public final class Split {
         return new Split(out);
     }
 
+    /**
+     * The split a run's parameters ask for: {@code SPLIT_FILE} when set, else the
+     * {@code SPLIT_PROTOCOL} (balanced: the profile's per-bin quota; all: 80/10/10 per bin).
+     */
+    public static Split make(Params params, Table clean) throws IOException {
+        if (params.splitFile != null) return read(params.splitFile, clean);
+        return switch (params.splitProtocol) {
+            case BALANCED -> balanced(clean, params.balancedTrain(), params.balancedVal(), params.balancedTest(), params.seed);
+            case ALL -> all(clean, 0.1, 0.1, params.seed);
+        };
+    }
+
     /** The files of each bin, sorted by name and then shuffled by the bin's own generator. */
     private static Map<Integer, List<String>> filesPerBin(Table clean, long seed) {
         Map<Integer, List<String>> perBin = new LinkedHashMap<>();
@@ -135,6 +148,20 @@ public final class Split {
         double[] w = new double[AgeBins.COUNT];
         for (int b = 0; b < AgeBins.COUNT; b++) w[b] = n[b] == 0 ? 0 : (double) total / (present * n[b]);
         return w;
+    }
+
+    /** {@link #classWeights()} as a table: bin label, train images, weight. */
+    public Table classWeightTable() {
+        double[] w = classWeights();
+        Table counts = counts();
+        Table t = Table.create("class weights", StringColumn.create("bin"), IntColumn.create("train images"),
+                tech.tablesaw.api.DoubleColumn.create("weight"));
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            t.stringColumn("bin").append(AgeBins.label(b));
+            t.intColumn("train images").append(counts.intColumn(TRAIN).get(b));
+            t.doubleColumn("weight").append(Math.round(w[b] * 1000) / 1000.0);
+        }
+        return t;
     }
 
     /**
