@@ -1,0 +1,67 @@
+package agecnn.testing;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+
+/** Synthetic images for tests, and a few real UTKFace files when the data is present. */
+public final class TestImages {
+
+    private TestImages() {}
+
+    /** The UTKFace folder of the CI layout: ../shared/data/utkface from the project root. */
+    public static Path realDataDir() {
+        return Paths.get(System.getProperty("project.dir", ".")).resolve("../shared/data/utkface").normalize();
+    }
+
+    /** Copies the first {@code n} real UTKFace files (by name) into {@code dir}; skips the test without data. */
+    public static List<String> copyRealFiles(int n, Path dir) throws IOException {
+        Path data = realDataDir();
+        Assumptions.assumeTrue(Files.isDirectory(data), "no UTKFace data at " + data);
+        List<String> names;
+        try (Stream<Path> s = Files.list(data)) {
+            names = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".jpg")).sorted().limit(n).toList();
+        }
+        Assumptions.assumeTrue(names.size() == n, "fewer than " + n + " jpgs in " + data);
+        for (String f : names) Files.copy(data.resolve(f), dir.resolve(f));
+        return new ArrayList<>(names);
+    }
+
+    public static BufferedImage solid(int w, int h, int rgb) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, rgb);
+        return img;
+    }
+
+    /** Uniform random colours: hard to compress, so a JPEG of it is long and cut mid-scan when halved. */
+    public static BufferedImage noise(int w, int h, long seed) {
+        Random rnd = new Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.setRGB(x, y, rnd.nextInt(1 << 24));
+        return img;
+    }
+
+    public static byte[] encode(BufferedImage img, String format) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(img, format, out)) throw new IllegalStateException("no ImageIO writer for " + format);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Path write(Path dir, String name, BufferedImage img, String format) throws IOException {
+        return Files.write(dir.resolve(name), encode(img, format));
+    }
+}
