@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 KERNEL = "agecnn-java"
-STARTUP_TIMEOUT_S = 45   # a healthy start takes about 5 s
+STARTUP_TIMEOUT_S = 30   # a healthy start takes about 5 s, 10-15 s on a loaded machine
 STARTUP_ATTEMPTS = 3
 
 
@@ -46,8 +46,9 @@ class KernelStartError(Exception):
     pass
 
 
-def execute(path, out_path, cell_timeout):
-    """Runs one notebook; returns a dict for run.json. Always writes what ran to out_path."""
+def execute(path, out_path, cell_timeout, kernel_log):
+    """Runs one notebook; returns a dict for run.json. Always writes what ran to out_path.
+    The kernel's own log (it logs every message it handles) goes to kernel_log."""
     record = {"notebook": os.path.basename(path), "status": "ok", "attempts": 0}
     t0 = time.time()
     for attempt in range(1, STARTUP_ATTEMPTS + 1):
@@ -58,7 +59,7 @@ def execute(path, out_path, cell_timeout):
                                 resources={"metadata": {"path": os.path.dirname(path)}})
         started = False
         try:
-            with client.setup_kernel():
+            with open(kernel_log, "a") as klog, client.setup_kernel(stdout=klog, stderr=klog):
                 started = True
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code":
@@ -126,7 +127,7 @@ def main():
         name = os.path.basename(path)
         log(f"== {name}")
         out = os.path.join(a.run_dir, "notebooks", name)
-        rec = execute(path, out, a.cell_timeout)
+        rec = execute(path, out, a.cell_timeout, os.path.join(a.run_dir, "notebooks", name[:-len(".ipynb")] + ".kernel.log"))
         run["notebooks"].append(rec)
         if os.path.exists(out):
             to_html(out, out[:-len(".ipynb")] + ".html")

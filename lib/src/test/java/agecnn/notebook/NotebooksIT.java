@@ -44,6 +44,7 @@ class NotebooksIT {
         Map<String, String> env = new HashMap<>(Map.of("PROFILE", "smoke", "RUN_ID", RUN_ID));
         startedAt = System.currentTimeMillis();
         run = ProcessRun.of(PROJECT, env, 15, List.of("./agecnn", "run", "--only", "01,02,03"));
+        System.out.println(run.output());
         assertEquals(0, run.exitCode(), run.output());
         params = Params.of(Map.of("PROFILE", "smoke", "PROJECT_DIR", PROJECT.toString(), "RUN_DIR", RUN_DIR.toString()));
     }
@@ -53,8 +54,9 @@ class NotebooksIT {
         JsonObject json = new JsonParser().parse(Files.readString(RUN_DIR.resolve("run.json"))).getAsJsonObject();
         assertEquals("ok", json.get("status").getAsString());
         JsonArray nbs = json.getAsJsonArray("notebooks");
-        assertEquals(List.of("01_obtain.ipynb", "02_scrub.ipynb", "03_explore.ipynb"),
-                nbs.asList().stream().map(e -> e.getAsJsonObject().get("notebook").getAsString()).toList());
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonElement e : nbs) names.add(e.getAsJsonObject().get("notebook").getAsString());
+        assertEquals(List.of("01_obtain.ipynb", "02_scrub.ipynb", "03_explore.ipynb"), names);
         for (JsonElement e : nbs) assertTrue(e.getAsJsonObject().get("seconds").getAsDouble() > 0);
         assertEquals("smoke", json.getAsJsonObject("parameters").get("PROFILE").getAsString());
         assertEquals(String.valueOf(Profile.SMOKE.imageSize), json.getAsJsonObject("parameters").get("IMAGE_SIZE").getAsString());

@@ -1,6 +1,6 @@
 package agecnn.obtain;
 
-import agecnn.testdata.RealFaces;
+import agecnn.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
@@ -24,8 +24,8 @@ class ImageIndexTest {
     @Test
     void indexesRealFilesReportsOddNamesAndLeavesOutBadImages() throws IOException {
         Path data = tmp.resolve("faces");
-        List<String> good = RealFaces.copy(data, 3);
-        RealFaces.copy(data, 0, ODD_1, ODD_2);
+        List<String> good = TestImages.copyRealFiles(3, data);
+        TestImages.copyRealFiles(data, ODD_1, ODD_2);
         byte[] real = Files.readAllBytes(data.resolve(good.get(0)));
         Files.write(data.resolve("30_0_0_20170116174525125.jpg.chip.jpg"), Arrays.copyOf(real, real.length / 2));
         Files.writeString(data.resolve("31_0_0_20170116174525125.jpg.chip.jpg"), "not an image");
@@ -62,8 +62,8 @@ class ImageIndexTest {
     @Test
     void saveAndLoadRoundTripKeepsMissingValuesAndOddNames() throws IOException {
         Path data = tmp.resolve("faces");
-        RealFaces.copy(data, 2);
-        RealFaces.copy(data, 0, ODD_1, ODD_2);
+        TestImages.copyRealFiles(2, data);
+        TestImages.copyRealFiles(data, ODD_1, ODD_2);
         ImageIndex index = ImageIndex.build(data, 0, 1);
         index.save(tmp.resolve("work"));
         ImageIndex back = ImageIndex.load(tmp.resolve("work"));
@@ -76,7 +76,7 @@ class ImageIndexTest {
     @Test
     void subsetTakesAtMostNPerBinAndIsDeterministic() throws IOException {
         Path data = tmp.resolve("faces");
-        RealFaces.copy(data, 40);
+        TestImages.copyRealFiles(40, data);
         ImageIndex a = ImageIndex.build(data, 2, 5), b = ImageIndex.build(data, 2, 5);
         assertEquals(a.images().stringColumn("file").asList(), b.images().stringColumn("file").asList());
         var bins = a.images().intColumn("age").asList().stream().map(agecnn.scrub.AgeBins::binOf).toList();
@@ -87,7 +87,7 @@ class ImageIndexTest {
     @Test
     void fingerprintChangesWithContent() throws IOException {
         Path data = tmp.resolve("faces");
-        List<String> files = RealFaces.copy(data, 3);
+        List<String> files = TestImages.copyRealFiles(3, data);
         String before = ImageIndex.build(data, 0, 1).fingerprint();
         Files.write(data.resolve(files.get(0)), Files.readAllBytes(data.resolve(files.get(1))));
         assertNotEquals(before, ImageIndex.build(data, 0, 1).fingerprint());

@@ -19,9 +19,19 @@ public final class TestImages {
 
     private TestImages() {}
 
-    /** The UTKFace folder of the CI layout: ../shared/data/utkface from the project root. */
+    /** UTKFACE_DIR when set, else the CI layout's ../shared/data/utkface beside the project root. */
     public static Path realDataDir() {
-        return Paths.get(System.getProperty("project.dir", ".")).resolve("../shared/data/utkface").normalize();
+        String env = System.getenv("UTKFACE_DIR");
+        if (env != null && !env.isBlank()) return Paths.get(env);
+        return Paths.get(System.getProperty("project.dir", ".")).toAbsolutePath().resolve("../shared/data/utkface").normalize();
+    }
+
+    /** Copies the named real UTKFace files into {@code dir}; skips the test without data. */
+    public static void copyRealFiles(Path dir, String... names) throws IOException {
+        Path data = realDataDir();
+        Assumptions.assumeTrue(Files.isDirectory(data), "no UTKFace data at " + data);
+        Files.createDirectories(dir);
+        for (String f : names) Files.copy(data.resolve(f), dir.resolve(f));
     }
 
     /** Copies the first {@code n} real UTKFace files (by name) into {@code dir}; skips the test without data. */
@@ -33,6 +43,7 @@ public final class TestImages {
             names = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".jpg")).sorted().limit(n).toList();
         }
         Assumptions.assumeTrue(names.size() == n, "fewer than " + n + " jpgs in " + data);
+        Files.createDirectories(dir);
         for (String f : names) Files.copy(data.resolve(f), dir.resolve(f));
         return new ArrayList<>(names);
     }
