@@ -20,24 +20,29 @@ public record ModelInfo(
         String layout,
         List<String> bins,
         int[][] binEdges,
+        double[] binAges,
         Map<String, Object> training,
         Map<String, Object> metrics) {
 
     public static final String RGB = "RGB";
     public static final String NCHW = "NCHW";
 
-    /** A model of this project: RGB, scaled by 1/255, NCHW, the 12 bins of {@link AgeBins}. */
-    public static ModelInfo of(String name, String backbone, int imageSize, Map<String, Object> training,
-                               Map<String, Object> metrics) {
+    /**
+     * A model of this project: RGB, scaled by 1/255, NCHW, the 12 bins of {@link AgeBins}.
+     *
+     * @param binAges the age in years that stands for each bin (see {@code Metrics.binAges})
+     */
+    public static ModelInfo of(String name, String backbone, int imageSize, double[] binAges,
+                               Map<String, Object> training, Map<String, Object> metrics) {
         int[][] edges = new int[AgeBins.COUNT][];
         for (int b = 0; b < AgeBins.COUNT; b++) edges[b] = new int[]{AgeBins.lower(b), AgeBins.upper(b)};
-        return new ModelInfo(name, backbone, imageSize, RGB, 1.0 / 255, NCHW, AgeBins.labels(), edges,
+        return new ModelInfo(name, backbone, imageSize, RGB, 1.0 / 255, NCHW, AgeBins.labels(), edges, binAges.clone(),
                 new LinkedHashMap<>(training), new LinkedHashMap<>(metrics));
     }
 
     /** The same with other metrics (set once the test set has been scored). */
     public ModelInfo withMetrics(Map<String, Object> newMetrics) {
-        return new ModelInfo(name, backbone, imageSize, channelOrder, scale, layout, bins, binEdges, training,
+        return new ModelInfo(name, backbone, imageSize, channelOrder, scale, layout, bins, binEdges, binAges, training,
                 new LinkedHashMap<>(newMetrics));
     }
 }

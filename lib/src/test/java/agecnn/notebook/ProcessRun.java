@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A child process run to its end, with its output, for tests that drive the launcher or the runner. */
-record ProcessRun(int exitCode, String output) {
+public record ProcessRun(int exitCode, String output) {
 
-    static ProcessRun of(Path dir, Map<String, String> env, long timeoutMinutes, List<String> command)
+    public static ProcessRun of(Path dir, Map<String, String> env, long timeoutMinutes, List<String> command)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ class RunnerIT {
     @TempDir
     Path tmp;
 
-    static final Path PROJECT = Paths.get(System.getProperty("project.dir", ".")).toAbsolutePath().normalize();
+    static final Path PROJECT = SmokeRun.PROJECT;
 
     @Test
     void failingCellFailsTheRunNamingNotebookCellAndErrorAndKeepsWhatRan() throws Exception {
