@@ -24,8 +24,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 KERNEL = "agecnn-java"
-STARTUP_TIMEOUT_S = 30   # a healthy start takes about 5 s, 10-15 s on a loaded machine
-STARTUP_ATTEMPTS = 3
+STARTUP_TIMEOUT_S = 15   # a healthy kernel answers within 1-2 s of binding its ports, even on a loaded machine
+STARTUP_ATTEMPTS = 4
 
 
 def log(msg):
