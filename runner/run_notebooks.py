@@ -157,6 +157,8 @@ def main():
     with open(os.path.join(a.run_dir, "run.json"), "w") as f:
         json.dump(run, f, indent=2)
 
+    # Only the top level of figures/ goes to the README: figures/faces/ holds pictures made of
+    # dataset images (sample grids, galleries), which must never be committed.
     figures = os.path.join(a.run_dir, "figures")
     if status == 0 and a.copy_figures and os.path.isdir(figures):
         os.makedirs(a.copy_figures, exist_ok=True)
