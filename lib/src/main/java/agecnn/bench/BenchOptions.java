@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -33,6 +34,7 @@ final class BenchOptions {
     boolean skipTorch;
     CacheMode cache;
     WorkspaceMode workspace;
+    CNN2DFormat format;
     String python = "/usr/bin/python3";
     String script = "bench/torch_cnn.py";
 
@@ -68,6 +70,7 @@ final class BenchOptions {
             case "--repeats" -> repeats = Integer.parseInt(v);
             case "--cache" -> cache = CacheMode.valueOf(v.toUpperCase(Locale.ROOT));
             case "--workspace" -> workspace = WorkspaceMode.valueOf(v.toUpperCase(Locale.ROOT));
+            case "--format" -> format = CNN2DFormat.valueOf(v.toUpperCase(Locale.ROOT));
             case "--python" -> python = v;
             case "--script" -> script = v;
             default -> throw new IllegalArgumentException("unknown option " + key);
@@ -76,7 +79,8 @@ final class BenchOptions {
 
     /** The network configuration of one run: the project's, with any overrides asked for. */
     MultiLayerConfiguration config() {
-        MultiLayerConfiguration conf = BaselineCnn.config(size, classes, seed);
+        MultiLayerConfiguration conf = format == null ? BaselineCnn.config(size, classes, seed)
+                : BaselineCnn.config(size, classes, seed, BaselineCnn.DEFAULT_FILTERS, BaselineCnn.DEFAULT_DENSE, format);
         if (workspace != null) {
             conf.setTrainingWorkspaceMode(workspace);
             conf.setInferenceWorkspaceMode(workspace);
@@ -97,6 +101,7 @@ final class BenchOptions {
         if (profile) a.add("--profile");
         if (cache != null) a.addAll(List.of("--cache", cache.name()));
         if (workspace != null) a.addAll(List.of("--workspace", workspace.name()));
+        if (format != null) a.addAll(List.of("--format", format.name()));
         return a;
     }
 

@@ -2,6 +2,9 @@ package agecnn.bench;
 
 import agecnn.model.BaselineCnn;
 import agecnn.model.FastPath;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -28,29 +31,37 @@ final class Dl4jRun {
         INDArray y = oneHot(o.batch, o.classes, o.seed);
         DataSet ds = new DataSet(x, y);
 
-        double train = imagesPerSecond(() -> net.fit(ds), o);
-        double infer = imagesPerSecond(() -> net.output(x, false), o.withSeconds(o.seconds / 2));
-        if (o.profile) System.err.print(LayerTimes.measure(net, x, y, 5));
+        double[] train = imagesPerSecond(() -> net.fit(ds), o);
+        double[] infer = imagesPerSecond(() -> net.output(x, false), o.withSeconds(o.seconds / 2));
+        if (o.profile) System.err.print(LayerTimes.measure(net, x, y, 10));
 
         return String.format(Locale.ROOT,
                 "{\"engine\": \"dl4j %s\", \"size\": %d, \"batch\": %d, \"threads\": %d, "
-                        + "\"helpers\": %b, \"train_ips\": %.2f, \"infer_ips\": %.2f, \"peak_rss_mb\": %.1f}",
+                        + "\"helpers\": %b, \"train_ips\": %.2f, \"infer_ips\": %.2f, \"train_ips_best\": %.2f, "
+                        + "\"infer_ips_best\": %.2f, \"peak_rss_mb\": %.1f}",
                 o.plain ? "plain" : "onednn", o.size, o.batch, o.threads, FastPath.helpersActive(net),
-                train, infer, PeakRss.ofThisProcessMb());
+                train[0], infer[0], train[1], infer[1], PeakRss.ofThisProcessMb());
     }
 
-    /** Warm-up steps, then steps until both the minimum count and the minimum time are reached. */
-    static double imagesPerSecond(Runnable step, BenchOptions o) {
+    /**
+     * Warm-up steps, then steps until both the minimum count and the minimum time are reached.
+     * Images/s from the median step and from the fastest step: on a shared machine the median
+     * resists bursts of load that a plain mean would take in, and the fastest shows the
+     * undisturbed speed.
+     */
+    static double[] imagesPerSecond(Runnable step, BenchOptions o) {
         for (int i = 0; i < o.warmup; i++) step.run();
+        List<Double> times = new ArrayList<>();
         long start = System.nanoTime();
-        int n = 0;
         double elapsed;
         do {
+            long t = System.nanoTime();
             step.run();
-            n++;
+            times.add((System.nanoTime() - t) / 1e9);
             elapsed = (System.nanoTime() - start) / 1e9;
-        } while (n < o.minIters || elapsed < o.seconds);
-        return n * o.batch / elapsed;
+        } while (times.size() < o.minIters || elapsed < o.seconds);
+        double[] v = times.stream().mapToDouble(Double::doubleValue).toArray();
+        return new double[] {o.batch / SpeedBench.median(v), o.batch / Arrays.stream(v).min().orElseThrow()};
     }
 
     static INDArray oneHot(int rows, int classes, long seed) {

@@ -61,28 +61,36 @@ public final class SpeedBench {
     static String table(BenchOptions o, Map<Integer, List<Map<String, String>>> dl4j,
                         Map<Integer, List<Map<String, String>>> torch) {
         StringBuilder sb = new StringBuilder();
-        String fmt = "%-5s %-20s %-24s %-24s %-20s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "size", "engine", "train img/s", "infer img/s", "peak RSS MiB"));
+        sb.append("img/s from the median step (best: fastest step); each cell median [min-max] over the repeats\n");
+        sb.append(String.format(Locale.ROOT, FORMAT, "size", "engine", "train img/s", "infer img/s",
+                "train best", "infer best", "peak RSS MiB"));
         double worstTrainRatio = Double.POSITIVE_INFINITY;
         for (int size : o.sizes) {
             List<Map<String, String>> d = dl4j.get(size);
-            sb.append(row(fmt, size, d));
+            sb.append(row(size, d.get(0).get("engine"), k -> values(d, k)));
             if (o.skipTorch) continue;
             List<Map<String, String>> t = torch.get(size);
-            sb.append(row(fmt, size, t));
-            double[] train = ratios(d, t, "train_ips");
-            double[] infer = ratios(d, t, "infer_ips");
-            sb.append(String.format(Locale.ROOT, fmt, size, "ratio dl4j/pytorch", spread(train, 3), spread(infer, 3),
-                    spread(ratios(d, t, "peak_rss_mb"), 2)));
-            worstTrainRatio = Math.min(worstTrainRatio, median(train));
+            sb.append(row(size, t.get(0).get("engine"), k -> values(t, k)));
+            sb.append(row(size, "ratio dl4j/pytorch", k -> ratios(d, t, k)));
+            worstTrainRatio = Math.min(worstTrainRatio, median(ratios(d, t, "train_ips")));
         }
         if (!o.skipTorch) sb.append(String.format(Locale.ROOT, "train ratio: %.3f%n", worstTrainRatio));
         return sb.toString();
     }
 
-    private static String row(String fmt, int size, List<Map<String, String>> runs) {
-        return String.format(Locale.ROOT, fmt, size, runs.get(0).get("engine"), spread(values(runs, "train_ips"), 1),
-                spread(values(runs, "infer_ips"), 1), spread(values(runs, "peak_rss_mb"), 0));
+    private static final String FORMAT = "%-5s %-19s %-21s %-21s %-21s %-21s %-17s%n";
+    private static final String[] COLUMNS = {"train_ips", "infer_ips", "train_ips_best", "infer_ips_best", "peak_rss_mb"};
+
+    private static String row(int size, String engine, java.util.function.Function<String, double[]> column) {
+        boolean ratio = engine.startsWith("ratio");
+        Object[] cells = new Object[COLUMNS.length + 2];
+        cells[0] = size;
+        cells[1] = engine;
+        for (int c = 0; c < COLUMNS.length; c++) {
+            boolean memory = COLUMNS[c].equals("peak_rss_mb");
+            cells[c + 2] = spread(column.apply(COLUMNS[c]), ratio ? (memory ? 2 : 3) : (memory ? 0 : 1));
+        }
+        return String.format(Locale.ROOT, FORMAT, cells);
     }
 
     private static double[] values(List<Map<String, String>> runs, String key) {

@@ -51,6 +51,12 @@ public final class BaselineCnn {
     /** One conv block per entry of {@code filters}; each halves the side, so size must allow it. */
     public static MultiLayerConfiguration config(int imageSize, int numClasses, long seed,
                                                  int[] filters, int denseSize) {
+        return config(imageSize, numClasses, seed, filters, denseSize, CNN2DFormat.NCHW);
+    }
+
+    /** With the layout the conv and pooling layers work in; the input stays NCHW. */
+    public static MultiLayerConfiguration config(int imageSize, int numClasses, long seed,
+                                                 int[] filters, int denseSize, CNN2DFormat layerFormat) {
         if (imageSize >> filters.length < 1) {
             throw new IllegalArgumentException("image size " + imageSize + " is too small for "
                     + filters.length + " pooling steps");
@@ -62,15 +68,19 @@ public final class BaselineCnn {
                 .weightInit(WeightInit.RELU)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .cacheMode(CacheMode.NONE)
+                // Keep each conv layer's pre-activation from the forward pass for backprop, which
+                // otherwise runs the convolution again: about a third less conv time per step.
+                .cacheMode(CacheMode.DEVICE)
                 .convolutionMode(ConvolutionMode.Same)
                 .list();
         for (int f : filters) {
             list.layer(new ConvolutionLayer.Builder(3, 3)
+                    .dataFormat(layerFormat)
                     .nOut(f)
                     .activation(Activation.RELU)
                     .build());
             list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .dataFormat(layerFormat)
                     .kernelSize(2, 2).stride(2, 2)
                     .build());
         }
