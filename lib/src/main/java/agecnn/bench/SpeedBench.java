@@ -78,7 +78,7 @@ public final class SpeedBench {
         return sb.toString();
     }
 
-    private static final String FORMAT = "%-5s %-19s %-21s %-21s %-21s %-21s %-17s%n";
+    private static final String FORMAT = "%-5s %-19s %-23s %-23s %-23s %-23s %-17s%n";
     private static final String[] COLUMNS = {"train_ips", "infer_ips", "train_ips_best", "infer_ips_best", "peak_rss_mb"};
 
     private static String row(int size, String engine, java.util.function.Function<String, double[]> column) {
