@@ -55,7 +55,25 @@ public final class SpeedBench {
                 System.out.println("  run " + r + " size " + size + " pytorch: " + t);
             }
         }
+        System.out.print(dataFigures(o));
         System.out.print(table(o, dl4j, torch));
+    }
+
+    /** Decode+resize and cache-read speed on real images, where the data is found (UTKFACE_DIR or ../shared). */
+    static String dataFigures(BenchOptions o) {
+        String env = System.getenv("UTKFACE_DIR");
+        java.nio.file.Path dir = env != null && !env.isBlank() ? java.nio.file.Paths.get(env)
+                : java.nio.file.Paths.get("../shared/data/utkface");
+        if (!java.nio.file.Files.isDirectory(dir)) return "data   (no UTKFace images at " + dir + ": set UTKFACE_DIR to measure decode and cache reads)\n";
+        StringBuilder sb = new StringBuilder();
+        for (int size : o.sizes) {
+            try {
+                sb.append(DataPipelineBench.measure(dir, 2000, size)).append('\n');
+            } catch (java.io.IOException e) {
+                sb.append("data   not measured at ").append(size).append(" px: ").append(e.getMessage()).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     static String table(BenchOptions o, Map<Integer, List<Map<String, String>>> dl4j,

@@ -15,6 +15,7 @@ public final class Notebook {
 
     public static Params start(String name) {
         System.setProperty("java.awt.headless", "true");
+        agecnn.model.FastPath.enable();   // OneDNN conv/pool helpers for every model built in the notebook
         Params params = Params.fromEnvironment();
         try {
             Files.createDirectories(params.runDir);

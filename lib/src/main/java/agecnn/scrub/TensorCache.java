@@ -339,11 +339,6 @@ public final class TensorCache implements AutoCloseable {
         return cacheFile.resolveSibling(base + ".files.txt");
     }
 
-    /** Lower-case hex SHA-256 of some bytes, as in the index's sha256 column. */
-    static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
-    }
-
     private void readInto(int i, byte[] dst) {
         if (closed) throw new IllegalStateException("tensor cache " + path + " is closed");
         if (i < 0 || i >= count) {
@@ -381,7 +376,7 @@ public final class TensorCache implements AutoCloseable {
                     try {
                         Path file = dataDir.resolve(files.get(i));
                         byte[] bytes = ImageDecoder.readBytes(file);
-                        String actual = sha256Hex(bytes);
+                        String actual = agecnn.obtain.ImageIndex.sha256(bytes);
                         if (!actual.equalsIgnoreCase(sha256.get(i).trim())) {
                             throw new BadImageException(file.toString(), "content changed since it was indexed: sha256 is "
                                     + actual + ", the index says " + sha256.get(i));

@@ -45,7 +45,7 @@ class TensorCacheTest {
 
     private List<String> hashes(Path dir, List<String> names) throws IOException {
         List<String> out = new ArrayList<>();
-        for (String f : names) out.add(TensorCache.sha256Hex(Files.readAllBytes(dir.resolve(f))));
+        for (String f : names) out.add(agecnn.obtain.ImageIndex.sha256(Files.readAllBytes(dir.resolve(f))));
         return out;
     }
 
