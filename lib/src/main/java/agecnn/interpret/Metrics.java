@@ -43,6 +43,10 @@ public final class Metrics {
             if (probs[i].length != AgeBins.COUNT) {
                 throw new IllegalArgumentException("row " + i + " has " + probs[i].length + " probabilities, expected " + AgeBins.COUNT);
             }
+            if (trueBins[i] < 0 || trueBins[i] >= AgeBins.COUNT) {
+                throw new IllegalArgumentException("row " + i + ": true bin must be in 0.." + (AgeBins.COUNT - 1) + ", got " + trueBins[i]);
+            }
+            checkProbabilities(probs[i], "row " + i);
             int p = argMax(probs[i]);
             confusion[trueBins[i]][p]++;
             if (p == trueBins[i]) hit++;
@@ -74,6 +78,25 @@ public final class Metrics {
         return out;
     }
 
+    /**
+     * How each bin is given an age for the expected age: a table of bin, its edges and the age
+     * used, with how it was chosen ({@code source}, e.g. "mean age of the training images").
+     */
+    public static Table binAgeTable(double[] binAges, String source) {
+        if (binAges.length != AgeBins.COUNT) throw new IllegalArgumentException("need " + AgeBins.COUNT + " bin ages, got " + binAges.length);
+        Table t = Table.create("age standing for each bin (" + source + ")", StringColumn.create("bin"),
+                DoubleColumn.create("age (years)"));
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            t.stringColumn("bin").append(AgeBins.label(b));
+            t.doubleColumn("age (years)").append(Math.round(binAges[b] * 10) / 10.0);
+        }
+        return t;
+    }
+
+    /**
+     * The mean of the bin ages weighted by the probabilities, {@code sum_b p_b * age_b / sum_b p_b}
+     * (dividing by the sum forgives rows that add up to 0.9999 in float).
+     */
     public static double expectedAge(float[] probs, double[] binAges) {
         double s = 0, total = 0;
         for (int b = 0; b < probs.length; b++) {
@@ -83,6 +106,20 @@ public final class Metrics {
         return s / total;
     }
 
+    /** Refuses a probability row with a negative or non-finite value, or a zero sum; names the row. */
+    static void checkProbabilities(float[] p, String where) {
+        double sum = 0;
+        for (int b = 0; b < p.length; b++) {
+            if (!Float.isFinite(p[b]) || p[b] < 0) {
+                throw new IllegalArgumentException(where + ": probability of bin " + b + " is " + p[b]
+                        + ", expected a finite value >= 0");
+            }
+            sum += p[b];
+        }
+        if (sum <= 0) throw new IllegalArgumentException(where + ": probabilities sum to 0, expected about 1");
+    }
+
+    /** The bin with the highest probability; the lowest such bin on a tie. */
     public static int argMax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
@@ -102,6 +139,20 @@ public final class Metrics {
         int[][] c = new int[AgeBins.COUNT][];
         for (int i = 0; i < AgeBins.COUNT; i++) c[i] = confusion[i].clone();
         return c;
+    }
+
+    /**
+     * The confusion matrix with each row divided by its total: row t holds where the images of
+     * true bin t went, as shares summing to 1; a bin with no true image has a row of NaN.
+     */
+    public double[][] rowNormalised() {
+        double[][] out = new double[AgeBins.COUNT][AgeBins.COUNT];
+        for (int t = 0; t < AgeBins.COUNT; t++) {
+            int total = 0;
+            for (int p = 0; p < AgeBins.COUNT; p++) total += confusion[t][p];
+            for (int p = 0; p < AgeBins.COUNT; p++) out[t][p] = total == 0 ? Double.NaN : (double) confusion[t][p] / total;
+        }
+        return out;
     }
 
     /** Of the images predicted in the bin, the share truly in it; NaN when none was predicted there. */
@@ -165,12 +216,14 @@ public final class Metrics {
         return t;
     }
 
-    /** accuracy, one_off, mae_years, macro_f1, n: for metrics.json. */
+    /** accuracy, one_off, mae_years, macro precision/recall/F1, images: for metrics.json. */
     public Map<String, Object> summary() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accuracy", exact);
         m.put("one_off", oneOff);
         m.put("mae_years", maeYears);
+        m.put("macro_precision", macroPrecision());
+        m.put("macro_recall", macroRecall());
         m.put("macro_f1", macroF1());
         m.put("images", n);
         return m;
