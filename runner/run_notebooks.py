@@ -24,8 +24,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 KERNEL = "agecnn-java"
-STARTUP_TIMEOUT_S = 30   # a healthy start takes about 5 s, 10-15 s on a loaded machine
-STARTUP_ATTEMPTS = 3
+STARTUP_TIMEOUT_S = 15   # a healthy kernel answers within 1-2 s of binding its ports, even on a loaded machine
+STARTUP_ATTEMPTS = 4
 
 
 def log(msg):
@@ -157,6 +157,8 @@ def main():
     with open(os.path.join(a.run_dir, "run.json"), "w") as f:
         json.dump(run, f, indent=2)
 
+    # Only the top level of figures/ goes to the README: figures/faces/ holds pictures made of
+    # dataset images (sample grids, galleries), which must never be committed.
     figures = os.path.join(a.run_dir, "figures")
     if status == 0 and a.copy_figures and os.path.isdir(figures):
         os.makedirs(a.copy_figures, exist_ok=True)

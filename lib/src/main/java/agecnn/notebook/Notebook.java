@@ -15,8 +15,6 @@ public final class Notebook {
 
     public static Params start(String name) {
         System.setProperty("java.awt.headless", "true");
-        // DL4J logs every workspace and helper decision at INFO: keep the notebooks readable.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("LOG_LEVEL", "warn"));
         Params params = Params.fromEnvironment();
         try {
             Files.createDirectories(params.runDir);

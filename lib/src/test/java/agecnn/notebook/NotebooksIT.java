@@ -106,7 +106,7 @@ class NotebooksIT {
     @Test
     void exploreFiguresAreSavedAndShownInline() throws IOException {
         for (String f : List.of("age_histogram.png", "age_bar.png", "age_pie.png", "gender_per_bin.png",
-                "race_per_bin.png", "faces_per_bin.png")) {
+                "race_per_bin.png", "faces/faces_per_bin.png")) {
             BufferedImage img = ImageIO.read(RUN_DIR.resolve("figures").resolve(f).toFile());
             assertNotNull(img, f);
             assertTrue(img.getWidth() >= 400 && img.getHeight() >= 300, f + " " + img.getWidth() + "x" + img.getHeight());
