@@ -36,8 +36,11 @@ public final class PredictCommand {
 
     private PredictCommand() {}
 
+    /** The project folder (for reports/ and the detector's weights) is PROJECT_DIR, set by the launcher, else the working folder. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, System.getenv(), Path.of("").toAbsolutePath()));
+        String project = System.getenv("PROJECT_DIR");
+        Path projectDir = project == null || project.isBlank() ? Path.of("").toAbsolutePath() : Path.of(project);
+        System.exit(run(args, System.out, System.err, System.getenv(), projectDir));
     }
 
     /** The command, with its streams, environment and project folder given (for tests). */
@@ -52,8 +55,7 @@ public final class PredictCommand {
         }
         Predictor predictor;
         try {
-            Predictor p = Predictor.load(o.model(), projectDir);
-            predictor = o.detect() ? p : p.withoutFaceDetection();
+            predictor = Predictor.load(o.model(), projectDir, o.detect());
         } catch (IOException | RuntimeException e) {
             err.println("cannot load the model " + o.model() + ": " + e.getMessage());
             return 2;

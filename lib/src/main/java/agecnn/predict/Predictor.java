@@ -52,7 +52,13 @@ public final class Predictor implements AutoCloseable {
 
     /** The model in {@code modelFile}, with the standard face detector (see {@link FaceDetectors#standard}). */
     public static Predictor load(Path modelFile, Path projectDir) throws IOException {
-        return new Predictor(SavedModel.load(modelFile), FaceDetectors.standard(projectDir), Download.Limits.forImages());
+        return load(modelFile, projectDir, true);
+    }
+
+    /** The same, or with {@code detectFaces} false, taking every image as a face crop (no detector is loaded). */
+    public static Predictor load(Path modelFile, Path projectDir, boolean detectFaces) throws IOException {
+        SavedModel model = SavedModel.load(modelFile);
+        return new Predictor(model, detectFaces ? FaceDetectors.standard(projectDir) : null, Download.Limits.forImages());
     }
 
     /** The same model taking every image as a face crop (no detection), as UTKFace's images are. */
