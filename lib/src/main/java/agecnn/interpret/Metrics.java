@@ -195,7 +195,7 @@ public final class Metrics {
         return k == 0 ? Double.NaN : s / k;
     }
 
-    /** bin, support, precision, recall, F1, then a macro-average row. */
+    /** bin, support, precision, recall, F1 (rounded to 3 decimals; empty where undefined), then a macro-average row. */
     public Table perBin() {
         Table t = Table.create("per-bin scores", StringColumn.create("bin"), IntColumn.create("images"),
                 DoubleColumn.create("precision"), DoubleColumn.create("recall"), DoubleColumn.create("f1"));
@@ -204,16 +204,21 @@ public final class Metrics {
             for (int p = 0; p < AgeBins.COUNT; p++) support += confusion[b][p];
             t.stringColumn("bin").append(AgeBins.label(b));
             t.intColumn("images").append(support);
-            t.doubleColumn("precision").append(precision(b));
-            t.doubleColumn("recall").append(recall(b));
-            t.doubleColumn("f1").append(f1(b));
+            t.doubleColumn("precision").append(round3(precision(b)));
+            t.doubleColumn("recall").append(round3(recall(b)));
+            t.doubleColumn("f1").append(round3(f1(b)));
         }
         t.stringColumn("bin").append("macro");
         t.intColumn("images").append(n);
-        t.doubleColumn("precision").append(macroPrecision());
-        t.doubleColumn("recall").append(macroRecall());
-        t.doubleColumn("f1").append(macroF1());
+        t.doubleColumn("precision").append(round3(macroPrecision()));
+        t.doubleColumn("recall").append(round3(macroRecall()));
+        t.doubleColumn("f1").append(round3(macroF1()));
         return t;
+    }
+
+    /** Three decimals are all a reader needs; the exact values come from the methods. */
+    private static double round3(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
     }
 
     /** accuracy, one_off, mae_years, macro precision/recall/F1, images: for metrics.json. */

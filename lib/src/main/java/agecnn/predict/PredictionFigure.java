@@ -41,6 +41,7 @@ public final class PredictionFigure {
                     ? label(p.faces().get(0)) : p.faces().size() + (p.faces().size() == 1 ? " face" : " faces") + ", model " + p.model();
             g.drawString(title, 4, CAPTION - 8);
             g.setStroke(new BasicStroke(2.5f));
+            g.setClip(0, CAPTION, w, h);   // a box reaching past the photo is cut at its edge
             for (FacePrediction f : p.faces()) {
                 if (f.face() == null) continue;
                 Rectangle r = f.face().rounded();
@@ -50,7 +51,7 @@ public final class PredictionFigure {
                 g.drawRect(x, y, bw, bh);
                 String text = label(f);
                 int tw = fm.stringWidth(text) + 6;
-                int ty = Math.max(CAPTION, y - fm.getHeight());
+                int ty = Math.max(CAPTION, y - fm.getHeight());   // inside the box when there is no room above
                 g.setColor(new Color(0, 0, 0, 170));
                 g.fillRect(x, ty, tw, fm.getHeight());
                 g.setColor(Color.WHITE);

@@ -3,6 +3,7 @@ package agecnn.predict;
 import agecnn.interpret.Metrics;
 import agecnn.model.ModelInfo;
 import agecnn.model.SavedModel;
+import agecnn.notebook.Params;
 import agecnn.obtain.ImageDecoder;
 import agecnn.scrub.AgeBins;
 import agecnn.scrub.Resizer;
@@ -48,6 +49,17 @@ public final class Predictor implements AutoCloseable {
         this.model = model;
         this.detector = detector;
         this.limits = limits;
+    }
+
+    /**
+     * The model a notebook uses: {@code MODEL} (system property or environment variable; a
+     * relative path is taken from the project folder) when set, else the run's {@code models/best.zip}.
+     */
+    public static Path defaultModel(Params params) {
+        String m = System.getProperty("MODEL", System.getenv("MODEL"));
+        if (m == null || m.isBlank()) return params.runDir.resolve("models").resolve("best.zip");
+        Path p = Path.of(m);
+        return p.isAbsolute() ? p : params.projectDir.resolve(p).normalize();
     }
 
     /** The model in {@code modelFile}, with the standard face detector (see {@link FaceDetectors#standard}). */

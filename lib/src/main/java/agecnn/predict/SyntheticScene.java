@@ -3,12 +3,16 @@ package agecnn.predict;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * A larger photo made at run time from face crops placed at known positions, sizes and angles
@@ -66,6 +70,37 @@ public final class SyntheticScene {
         }
         placements.add(new Placement(name, cx, cy, side, degrees));
         return this;
+    }
+
+    /**
+     * Each placed face beside the crop that overlaps it most among {@code faces} (as the
+     * predictor cut them), with their intersection over union: near 1 when the face was found
+     * and framed like the image placed, 0 when it was missed.
+     */
+    public Table check(List<FacePrediction> faces) {
+        Table t = Table.create("placed faces and the crops found", StringColumn.create("placed"),
+                StringColumn.create("placed square"), DoubleColumn.create("degrees"), StringColumn.create("crop found"),
+                DoubleColumn.create("IoU"));
+        for (Placement p : placements) {
+            FaceBox square = p.square();
+            double best = 0;
+            Rectangle match = null;
+            for (FacePrediction f : faces) {
+                Rectangle c = f.crop();
+                double iou = square.iou(new FaceBox(c.x, c.y, c.width, c.height, 1));
+                if (iou > best) {
+                    best = iou;
+                    match = c;
+                }
+            }
+            Rectangle r = square.rounded();
+            t.stringColumn("placed").append(p.name());
+            t.stringColumn("placed square").append(r.x + "," + r.y + " " + r.width + "x" + r.height);
+            t.doubleColumn("degrees").append(p.degrees());
+            t.stringColumn("crop found").append(match == null ? "none" : match.x + "," + match.y + " " + match.width + "x" + match.height);
+            t.doubleColumn("IoU").append(Math.round(best * 100) / 100.0);
+        }
+        return t;
     }
 
     public BufferedImage image() {
