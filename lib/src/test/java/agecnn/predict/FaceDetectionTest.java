@@ -103,7 +103,6 @@ class FaceDetectionTest {
         for (int i = 0; i < faces.size(); i++) scene.place("upright " + i, faces.get(i), 130 + 250 * i, 300, 200, 0);
         try (HaarFaceDetector haar = new HaarFaceDetector()) {
             double[] iou = cropIous(haar, scene);
-            System.out.println("Haar crop IoUs " + java.util.Arrays.toString(iou));
             // The cascade is the weaker detector: here it finds the two adults in good contrast and
             // misses the dark-skinned face and the baby (the ONNX detector finds all four).
             long found = java.util.Arrays.stream(iou).filter(v -> v > 0.6).count();
