@@ -48,7 +48,9 @@ public record ImageInput(String source, byte[] bytes, Path savedAs) {
     static Path keep(byte[] bytes, Path file, boolean overwrite) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        // createTempFile would make the kept image private to this user; a plain new file does not
+        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()) + ".part"));
         try {
             Files.write(tmp, bytes);
             if (overwrite) {
