@@ -44,10 +44,10 @@ class DetectorWeightsTest {
     }
 
     @Test
-    void offlineWithoutACopyFallsBackToHaar() throws IOException {
+    void offlineWithoutACopyIsAClearErrorAndTheFoldersAreSearchedInOrder() throws IOException {
         IOException e = assertThrows(IOException.class, () -> DetectorWeights.locate(List.of(tmp), "http://127.0.0.1:9/none"));
         assertTrue(e.getMessage().contains("127.0.0.1:9"), e.getMessage());
-        // a project folder with no weights anywhere near it, and no network: the cascade
+        // AGECNN_WEIGHTS first, then ../shared/weights beside the project, then its data/weights cache
         System.setProperty(DetectorWeights.ENV, tmp.resolve("nothing").toString());
         try {
             Path project = Files.createDirectories(tmp.resolve("a/b/project"));
