@@ -43,6 +43,10 @@ public final class Metrics {
             if (probs[i].length != AgeBins.COUNT) {
                 throw new IllegalArgumentException("row " + i + " has " + probs[i].length + " probabilities, expected " + AgeBins.COUNT);
             }
+            if (trueBins[i] < 0 || trueBins[i] >= AgeBins.COUNT) {
+                throw new IllegalArgumentException("row " + i + ": true bin must be in 0.." + (AgeBins.COUNT - 1) + ", got " + trueBins[i]);
+            }
+            checkProbabilities(probs[i], "row " + i);
             int p = argMax(probs[i]);
             confusion[trueBins[i]][p]++;
             if (p == trueBins[i]) hit++;
@@ -74,6 +78,25 @@ public final class Metrics {
         return out;
     }
 
+    /**
+     * How each bin is given an age for the expected age: a table of bin, its edges and the age
+     * used, with how it was chosen ({@code source}, e.g. "mean age of the training images").
+     */
+    public static Table binAgeTable(double[] binAges, String source) {
+        if (binAges.length != AgeBins.COUNT) throw new IllegalArgumentException("need " + AgeBins.COUNT + " bin ages, got " + binAges.length);
+        Table t = Table.create("age standing for each bin (" + source + ")", StringColumn.create("bin"),
+                DoubleColumn.create("age (years)"));
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            t.stringColumn("bin").append(AgeBins.label(b));
+            t.doubleColumn("age (years)").append(Math.round(binAges[b] * 10) / 10.0);
+        }
+        return t;
+    }
+
+    /**
+     * The mean of the bin ages weighted by the probabilities, {@code sum_b p_b * age_b / sum_b p_b}
+     * (dividing by the sum forgives rows that add up to 0.9999 in float).
+     */
     public static double expectedAge(float[] probs, double[] binAges) {
         double s = 0, total = 0;
         for (int b = 0; b < probs.length; b++) {
@@ -83,6 +106,20 @@ public final class Metrics {
         return s / total;
     }
 
+    /** Refuses a probability row with a negative or non-finite value, or a zero sum; names the row. */
+    static void checkProbabilities(float[] p, String where) {
+        double sum = 0;
+        for (int b = 0; b < p.length; b++) {
+            if (!Float.isFinite(p[b]) || p[b] < 0) {
+                throw new IllegalArgumentException(where + ": probability of bin " + b + " is " + p[b]
+                        + ", expected a finite value >= 0");
+            }
+            sum += p[b];
+        }
+        if (sum <= 0) throw new IllegalArgumentException(where + ": probabilities sum to 0, expected about 1");
+    }
+
+    /** The bin with the highest probability; the lowest such bin on a tie. */
     public static int argMax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
@@ -102,6 +139,20 @@ public final class Metrics {
         int[][] c = new int[AgeBins.COUNT][];
         for (int i = 0; i < AgeBins.COUNT; i++) c[i] = confusion[i].clone();
         return c;
+    }
+
+    /**
+     * The confusion matrix with each row divided by its total: row t holds where the images of
+     * true bin t went, as shares summing to 1; a bin with no true image has a row of NaN.
+     */
+    public double[][] rowNormalised() {
+        double[][] out = new double[AgeBins.COUNT][AgeBins.COUNT];
+        for (int t = 0; t < AgeBins.COUNT; t++) {
+            int total = 0;
+            for (int p = 0; p < AgeBins.COUNT; p++) total += confusion[t][p];
+            for (int p = 0; p < AgeBins.COUNT; p++) out[t][p] = total == 0 ? Double.NaN : (double) confusion[t][p] / total;
+        }
+        return out;
     }
 
     /** Of the images predicted in the bin, the share truly in it; NaN when none was predicted there. */
@@ -144,7 +195,7 @@ public final class Metrics {
         return k == 0 ? Double.NaN : s / k;
     }
 
-    /** bin, support, precision, recall, F1, then a macro-average row. */
+    /** bin, support, precision, recall, F1 (rounded to 3 decimals; empty where undefined), then a macro-average row. */
     public Table perBin() {
         Table t = Table.create("per-bin scores", StringColumn.create("bin"), IntColumn.create("images"),
                 DoubleColumn.create("precision"), DoubleColumn.create("recall"), DoubleColumn.create("f1"));
@@ -153,24 +204,31 @@ public final class Metrics {
             for (int p = 0; p < AgeBins.COUNT; p++) support += confusion[b][p];
             t.stringColumn("bin").append(AgeBins.label(b));
             t.intColumn("images").append(support);
-            t.doubleColumn("precision").append(precision(b));
-            t.doubleColumn("recall").append(recall(b));
-            t.doubleColumn("f1").append(f1(b));
+            t.doubleColumn("precision").append(round3(precision(b)));
+            t.doubleColumn("recall").append(round3(recall(b)));
+            t.doubleColumn("f1").append(round3(f1(b)));
         }
         t.stringColumn("bin").append("macro");
         t.intColumn("images").append(n);
-        t.doubleColumn("precision").append(macroPrecision());
-        t.doubleColumn("recall").append(macroRecall());
-        t.doubleColumn("f1").append(macroF1());
+        t.doubleColumn("precision").append(round3(macroPrecision()));
+        t.doubleColumn("recall").append(round3(macroRecall()));
+        t.doubleColumn("f1").append(round3(macroF1()));
         return t;
     }
 
-    /** accuracy, one_off, mae_years, macro_f1, n: for metrics.json. */
+    /** Three decimals are all a reader needs; the exact values come from the methods. */
+    private static double round3(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
+    }
+
+    /** accuracy, one_off, mae_years, macro precision/recall/F1, images: for metrics.json. */
     public Map<String, Object> summary() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accuracy", exact);
         m.put("one_off", oneOff);
         m.put("mae_years", maeYears);
+        m.put("macro_precision", macroPrecision());
+        m.put("macro_recall", macroRecall());
         m.put("macro_f1", macroF1());
         m.put("images", n);
         return m;

@@ -2,6 +2,9 @@ package agecnn.model;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -9,6 +12,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +64,41 @@ public final class SavedModel {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Only the {@link ModelInfo} of an artifact, without restoring the network (cheap for big models). */
+    public static ModelInfo readInfo(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such model file");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            // ModelSerializer keeps added objects under objects/<key>
+            if (zip.getEntry("objects/" + INFO_ENTRY) == null) {
+                throw new IOException(file + ": has no " + INFO_ENTRY + " (saved by another tool?)");
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": not a model artifact (not a zip: " + e.getMessage() + ")", e);
+        }
+        return infoFromJson(ModelSerializer.getObjectFromFile(file.toFile(), INFO_ENTRY), file);
+    }
+
+    /**
+     * The info from its JSON. The Gson on DL4J's class path (2.8) cannot fill a record's final
+     * fields, so each component is read on its own and the canonical constructor is called.
+     */
+    static ModelInfo infoFromJson(String json, Path file) throws IOException {
+        try {
+            JsonObject o = new JsonParser().parse(json).getAsJsonObject();
+            RecordComponent[] parts = ModelInfo.class.getRecordComponents();
+            Object[] values = new Object[parts.length];
+            Class<?>[] types = new Class<?>[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                types[i] = parts[i].getType();
+                JsonElement e = o.get(parts[i].getName());
+                values[i] = e == null || e.isJsonNull() ? null : GSON.fromJson(e, parts[i].getGenericType());
+            }
+            return ModelInfo.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException(file + ": " + INFO_ENTRY + " is not a readable model info (" + e + ")", e);
+        }
+    }
+
     /** Reads an artifact written by {@link #save}; errors name the file and what is wrong with it. */
     public static SavedModel load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException(file + ": no such model file");
@@ -77,7 +116,7 @@ public final class SavedModel {
         } catch (RuntimeException e) {
             throw new IOException(file + ": has no " + INFO_ENTRY + " (saved by another tool?)", e);
         }
-        ModelInfo info = GSON.fromJson(json, ModelInfo.class);
+        ModelInfo info = infoFromJson(json, file);
         Model net = graph ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
                 : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
         return new SavedModel(net, info);

@@ -28,7 +28,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * <p>ImageIO's JPEG reader only <em>warns</em> about a truncated or corrupt stream ("Premature
  * end of JPEG file") and fills the missing part with grey; such an image would train the model
  * on half a face, so warnings count as errors here. Grayscale, palette and alpha images become
- * plain RGB; transparent pixels are composited onto white.
+ * plain RGB; transparent pixels are composited onto white. CMYK JPEGs are converted with the
+ * plain ink formula. {@link #readUpright} also applies a JPEG's EXIF orientation.
  */
 public final class ImageDecoder {
 
@@ -48,6 +49,16 @@ public final class ImageDecoder {
     /** The image encoded in {@code bytes} as RGB; {@code name} is the file named in errors. */
     public static BufferedImage readRgb(byte[] bytes, String name) throws BadImageException {
         return decode(bytes, name, false).image;
+    }
+
+    /**
+     * The image as RGB and upright: a JPEG's EXIF orientation (phones store portraits sideways
+     * with a tag saying so) is applied. For photos from anywhere; the training data is read
+     * with {@link #readRgb}, as stored.
+     */
+    public static BufferedImage readUpright(byte[] bytes, String name) throws BadImageException {
+        BufferedImage rgb = readRgb(bytes, name);
+        return startsWith(bytes, JPEG_MAGIC) ? ExifOrientation.upright(rgb, ExifOrientation.of(bytes)) : rgb;
     }
 
     /** Width and height from the header alone, without decoding the pixels. */
@@ -125,6 +136,19 @@ public final class ImageDecoder {
             for (int p = 0, b = 0; p < dst.length; p++, b += 3) {
                 dst[p] = (bgr[b + 2] & 0xFF) << 16 | (bgr[b + 1] & 0xFF) << 8 | (bgr[b] & 0xFF);
             }
+        } else if (cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+            // CMYK JPEGs (print workflows, some stock photos): ImageIO hands over the ink values
+            // (already un-inverted for Adobe files) but converts them to sRGB far too bright.
+            // The plain formula R = (1 - C)(1 - K) is close to what viewers show.
+            Raster r = src.getRaster();
+            int[] px = new int[4];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    r.getPixel(x, y, px);
+                    int k = 255 - px[3];
+                    dst[y * w + x] = ink(px[0], k) << 16 | ink(px[1], k) << 8 | ink(px[2], k);
+                }
+            }
         } else if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             // Read grey levels from the raster: going through getRGB would apply the linear-gray
             // colour space's gamma and brighten the picture.
@@ -160,6 +184,10 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    private static int ink(int c, int notBlack) {
+        return ((255 - c) * notBlack + 127) / 255;
     }
 
     private static int scale(int sample, int max) {

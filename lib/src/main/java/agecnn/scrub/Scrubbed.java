@@ -27,7 +27,8 @@ public final class Scrubbed {
     private final ImageIndex index;
     private final CleanData clean;
     private final Split split;
-    private TensorCache cache;
+    /** Tensor caches by image size: a model may take another size than IMAGE_SIZE. */
+    private final Map<Integer, TensorCache> caches = new HashMap<>();
 
     public Scrubbed(Params params, ImageIndex index, CleanData clean, Split split) {
         this.params = params;
@@ -74,10 +75,17 @@ public final class Scrubbed {
      * (decoding each JPEG once) and reused afterwards. Files are in name order.
      */
     public TensorCache cache() throws IOException {
+        return cache(params.imageSize);
+    }
+
+    /** The same at another side, {@code size} px (e.g. a saved model's input size); built on first use. */
+    public TensorCache cache(int size) throws IOException {
+        TensorCache cache = caches.get(size);
         if (cache == null) {
             Table t = table().sortAscendingOn(IndexColumns.FILE);
             cache = TensorCache.build(index.dataDir(), t.stringColumn(IndexColumns.FILE).asList(),
-                    t.stringColumn(IndexColumns.SHA256).asList(), params.imageSize, params.cacheDir());
+                    t.stringColumn(IndexColumns.SHA256).asList(), size, params.cacheDir());
+            caches.put(size, cache);
         }
         return cache;
     }
@@ -91,6 +99,7 @@ public final class Scrubbed {
         record.put("scrub", "ages_out_of_range", clean.outOfRange().rowCount());
         record.put("scrub", "clean_images", clean.table().rowCount());
         for (String name : Split.NAMES) record.put("scrub", name + "_images", split.files(name).size());
+        TensorCache cache = caches.get(params.imageSize);
         if (cache != null) {
             record.put("scrub", "tensor_cache", cache.describe());
         }

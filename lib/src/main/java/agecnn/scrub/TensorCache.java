@@ -276,7 +276,7 @@ public final class TensorCache implements AutoCloseable {
     /** Image i as float32 CHW (RGB planes), values byte / 255. */
     public float[] chw(int i) {
         float[] out = new float[imageBytes];
-        toChw(raw(i), out, 0);
+        toChw(raw(i), out, 0, size);
         return out;
     }
 
@@ -294,9 +294,23 @@ public final class TensorCache implements AutoCloseable {
         byte[] buf = new byte[imageBytes];
         for (int k = 0; k < indices.length; k++) {
             readInto(indices[k], buf);
-            toChw(buf, data, k * imageBytes);
+            toChw(buf, data, k * imageBytes, size);
         }
         return Nd4j.create(data, new long[] {indices.length, CHANNELS, size, size}, DataType.FLOAT);
+    }
+
+    /**
+     * One image given as HWC RGB bytes (as {@link Resizer#toSquareRgb} makes them) in the layout
+     * and scale of {@link #batch}: float32 [1, 3, size, size], values byte / 255.
+     */
+    public static INDArray batchOf(byte[] hwc, int size) {
+        if (hwc.length != size * size * CHANNELS) {
+            throw new IllegalArgumentException("expected " + size + "x" + size + "x3 = " + size * size * CHANNELS
+                    + " bytes, got " + hwc.length);
+        }
+        float[] data = new float[hwc.length];
+        toChw(hwc, data, 0, size);
+        return Nd4j.create(data, new long[] {1, CHANNELS, size, size}, DataType.FLOAT);
     }
 
     /** Seconds the build took; 0 when an existing cache was reused. */
@@ -353,7 +367,7 @@ public final class TensorCache implements AutoCloseable {
         for (int b = 0; b < 256; b++) UNIT[b] = b / 255f;
     }
 
-    private void toChw(byte[] hwc, float[] out, int offset) {
+    private static void toChw(byte[] hwc, float[] out, int offset, int size) {
         int plane = size * size;
         for (int p = 0, b = 0; p < plane; p++, b += 3) {
             out[offset + p] = UNIT[hwc[b] & 0xFF];

@@ -74,6 +74,59 @@ class MetricsTest {
     }
 
     @Test
+    void rowNormalisedRowsAreSharesOfEachTrueBin() {
+        double[][] r = m.rowNormalised();
+        assertEquals(0.5, r[0][0], 1e-12);
+        assertEquals(0.5, r[0][1], 1e-12);
+        assertEquals(1.0, r[2][4], 1e-12);
+        assertTrue(Double.isNaN(r[3][3]), "bin 3 has no true image");
+        for (int t : new int[]{0, 1, 2, 5}) {
+            double s = 0;
+            for (double v : r[t]) s += v;
+            assertEquals(1.0, s, 1e-12);
+        }
+    }
+
+    @Test
+    void expectedAgeOfSoftPredictions() {
+        // 0.2 * 2 + 0.3 * 7 + 0.5 * 14 = 9.5; a row summing to 0.5 is read as its shares
+        float[] p = new float[AgeBins.COUNT];
+        p[0] = 0.2f;
+        p[1] = 0.3f;
+        p[2] = 0.5f;
+        assertEquals(9.5, Metrics.expectedAge(p, MIDS), 1e-6);
+        for (int b = 0; b < 3; b++) p[b] /= 2;
+        assertEquals(9.5, Metrics.expectedAge(p, MIDS), 1e-6);
+        // MAE of two images predicted softly: |9.5 - 10| and |9.5 - 4|
+        Metrics soft = new Metrics(new int[]{1, 1}, new int[]{10, 4}, new float[][]{p, p}, MIDS);
+        assertEquals((0.5 + 5.5) / 2, soft.maeYears(), 1e-6);
+        assertEquals(0.0, soft.accuracy(), 1e-12);          // argmax is bin 2
+        assertEquals(1.0, soft.oneOffAccuracy(), 1e-12);
+    }
+
+    @Test
+    void binAgeTableSaysWhichAgeStandsForEachBin() {
+        var t = Metrics.binAgeTable(MIDS, "middle of the bin");
+        assertEquals(12, t.rowCount());
+        assertEquals("(27-32)", t.stringColumn("bin").get(5));
+        assertEquals(29.5, t.doubleColumn("age (years)").get(5), 1e-12);
+        assertTrue(t.name().contains("middle of the bin"));
+    }
+
+    @Test
+    void badProbabilitiesAndBinsAreRefusedNamingTheRow() {
+        float[] nan = oneHot(0);
+        nan[3] = Float.NaN;
+        var e1 = assertThrows(IllegalArgumentException.class, () -> new Metrics(new int[]{0}, new int[]{1}, new float[][]{nan}, MIDS));
+        assertTrue(e1.getMessage().contains("row 0") && e1.getMessage().contains("bin 3"), e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> new Metrics(new int[]{12}, new int[]{1}, new float[][]{oneHot(0)}, MIDS));
+        assertTrue(e2.getMessage().contains("true bin"), e2.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Metrics(new int[]{0}, new int[]{1}, new float[][]{new float[AgeBins.COUNT]}, MIDS));
+    }
+
+    @Test
     void mismatchedInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Metrics(new int[]{0}, new int[]{1, 2}, new float[][]{oneHot(0)}, MIDS));
         assertThrows(IllegalArgumentException.class, () -> new Metrics(new int[]{0}, new int[]{1}, new float[][]{new float[3]}, MIDS));

@@ -1,0 +1,47 @@
+package agecnn.interpret;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.List;
+
+/** The models of a run side by side, one row each, with the same scores on the same images. */
+public final class ModelComparison {
+
+    private ModelComparison() {}
+
+    /**
+     * model, backbone, input px, accuracy, one-off, MAE (years), macro precision, recall and F1,
+     * images; percentages and years rounded for reading. {@code best} (may be null) names the
+     * model saved as best.zip, marked with a star.
+     */
+    public static Table table(List<Evaluation> evaluations, String best) {
+        Table t = Table.create("models on the test images", StringColumn.create("model"), StringColumn.create("backbone"),
+                IntColumn.create("input px"), DoubleColumn.create("accuracy %"), DoubleColumn.create("one-off %"),
+                DoubleColumn.create("MAE years"), DoubleColumn.create("macro precision"), DoubleColumn.create("macro recall"),
+                DoubleColumn.create("macro F1"), IntColumn.create("images"));
+        for (Evaluation e : evaluations) {
+            Metrics m = e.metrics();
+            t.stringColumn("model").append(e.model() + (e.model().equals(best) ? " *" : ""));
+            t.stringColumn("backbone").append(e.info() == null || e.info().backbone() == null ? "" : e.info().backbone());
+            if (e.info() == null) t.intColumn("input px").appendMissing();
+            else t.intColumn("input px").append(e.info().imageSize());
+            t.doubleColumn("accuracy %").append(round(100 * m.accuracy(), 1));
+            t.doubleColumn("one-off %").append(round(100 * m.oneOffAccuracy(), 1));
+            t.doubleColumn("MAE years").append(round(m.maeYears(), 2));
+            t.doubleColumn("macro precision").append(round(m.macroPrecision(), 3));
+            t.doubleColumn("macro recall").append(round(m.macroRecall(), 3));
+            t.doubleColumn("macro F1").append(round(m.macroF1(), 3));
+            t.intColumn("images").append(m.count());
+        }
+        return t;
+    }
+
+    private static double round(double v, int digits) {
+        if (Double.isNaN(v)) return v;
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
