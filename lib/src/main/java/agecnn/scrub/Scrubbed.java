@@ -74,12 +74,19 @@ public final class Scrubbed {
      * (decoding each JPEG once) and reused afterwards. Files are in name order.
      */
     public TensorCache cache() throws IOException {
-        if (cache == null) {
-            Table t = table().sortAscendingOn(IndexColumns.FILE);
-            cache = TensorCache.build(index.dataDir(), t.stringColumn(IndexColumns.FILE).asList(),
-                    t.stringColumn(IndexColumns.SHA256).asList(), params.imageSize, params.cacheDir());
-        }
+        if (cache == null) cache = cache(params.imageSize);
         return cache;
+    }
+
+    /**
+     * The same images at another size (e.g. the input size of a pretrained backbone): built on
+     * first use, reused afterwards, like {@link #cache()}.
+     */
+    public TensorCache cache(int size) throws IOException {
+        if (cache != null && cache.imageSize() == size) return cache;
+        Table t = table().sortAscendingOn(IndexColumns.FILE);
+        return TensorCache.build(index.dataDir(), t.stringColumn(IndexColumns.FILE).asList(),
+                t.stringColumn(IndexColumns.SHA256).asList(), size, params.cacheDir());
     }
 
     /** Counts for run.json. */
