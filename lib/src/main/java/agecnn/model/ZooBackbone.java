@@ -17,6 +17,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.zoo.PretrainedType;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.model.ResNet50;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 import java.io.File;
@@ -65,9 +66,9 @@ public enum ZooBackbone {
     public ZooModel<?> zooModel(int imageSize) {
         int[] shape = {3, imageSize, imageSize};
         return switch (this) {
-            case VGG16 -> org.deeplearning4j.zoo.model.VGG16.builder().inputShape(shape).build();
-            case VGG19 -> org.deeplearning4j.zoo.model.VGG19.builder().inputShape(shape).build();
-            case RESNET50 -> ResNet50.builder().inputShape(shape).build();
+            case VGG16 -> org.deeplearning4j.zoo.model.VGG16.builder().inputShape(shape).numClasses(1000).build();
+            case VGG19 -> org.deeplearning4j.zoo.model.VGG19.builder().inputShape(shape).numClasses(1000).build();
+            case RESNET50 -> ResNet50.builder().inputShape(shape).numClasses(1000).build();
         };
     }
 
@@ -119,6 +120,8 @@ public enum ZooBackbone {
                 .filter(e -> e.getValue().equals(List.of(input))).map(Map.Entry::getKey).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(title + ": no layer reads the input '" + input + "'"));
         Layer firstConf = ((LayerVertex) vertices.get(first)).getLayerConf().getLayer().clone();
+        // the builder below re-initialises the layer it re-adds
+        INDArray firstParams = zoo.getLayer(first).numParams() > 0 ? zoo.getLayer(first).params().dup() : null;
 
         TransferLearning.GraphBuilder b = new TransferLearning.GraphBuilder(zoo)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder().updater(updater).seed(seed).build());
@@ -133,7 +136,7 @@ public enum ZooBackbone {
         String until = TransferNet.frozenUntil(modelName, ends, trainableBlocks);
         b.setFeatureExtractor(until);
         ComputationGraph net = b.build();
-        net.getLayer(first).setParams(zoo.getLayer(first).params().dup());
+        if (firstParams != null) net.getLayer(first).setParams(firstParams);
         InputScaling scaling = InputScaling.caffe();
         scaling.applyTo(net);
         return new TransferNet(modelName, title, weightsFrom, net, until, imageSize, scaling);
@@ -141,7 +144,8 @@ public enum ZooBackbone {
 
     /**
      * The last feature map: the input of the first dense, output or global pooling layer, stepping
-     * back over an average pooling right before it (ResNet's stand-in for global pooling).
+     * back over a pooling layer right before it (the classifier's own pooling: the head averages
+     * the map anyway). In the zoo's ResNet50 that pooling is named avgpool but is a max pooling.
      */
     static String featureVertex(List<String> order, Map<String, GraphVertex> vertices, ComputationGraph g) {
         for (String v : order) {
@@ -149,7 +153,7 @@ public enum ZooBackbone {
             if (l instanceof DenseLayer || l instanceof BaseOutputLayer || l instanceof GlobalPoolingLayer) {
                 String in = g.getConfiguration().getVertexInputs().get(v).get(0);
                 Layer before = layer(vertices.get(in));
-                if (before instanceof SubsamplingLayer s && s.getPoolingType().name().equals("AVG")) {
+                if (before instanceof SubsamplingLayer) {
                     in = g.getConfiguration().getVertexInputs().get(in).get(0);
                 }
                 return in;
