@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
@@ -30,6 +31,23 @@ STARTUP_ATTEMPTS = 4
 
 def log(msg):
     print(msg, flush=True)
+
+
+def follow(path, stop):
+    """Prints the lines appended to path (training progress written by the notebooks) until stop is set,
+    so a terminal shows what a headless notebook is doing."""
+    pos = os.path.getsize(path) if os.path.exists(path) else 0
+    while True:
+        stopped = stop.wait(2)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                f.seek(pos)
+                chunk = f.read()
+                pos = f.tell()
+            for line in chunk.splitlines():
+                log("   " + line)
+        if stopped:
+            return
 
 
 def git_commit(project):
@@ -123,6 +141,9 @@ def main():
     run = {"run_id": os.path.basename(os.path.normpath(a.run_dir)), "git_commit": git_commit(a.project),
            "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "notebooks": []}
     status = 0
+    stop_following = threading.Event()
+    follower = threading.Thread(target=follow, args=(os.path.join(a.run_dir, "progress.log"), stop_following), daemon=True)
+    follower.start()
     for path in notebooks:
         name = os.path.basename(path)
         log(f"== {name}")
@@ -144,6 +165,8 @@ def main():
             break
         log(f"   ok in {rec['seconds']} s")
 
+    stop_following.set()
+    follower.join(timeout=10)
     run["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     run["status"] = "ok" if status == 0 else "failed"
     # What the notebooks recorded themselves: parameters in force, data fingerprint, stage facts.

@@ -3,7 +3,9 @@ package agecnn.notebook;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -18,10 +20,23 @@ import java.util.function.Function;
  * IMAGE_SIZE     side of the square model input, px     (default: by profile)
  * SEED           seed of every random choice            (default: 42)
  * SPLIT_FILE     CSV file,split,bin to use as the split (default: made by 02_scrub)
- * SPLIT_PROTOCOL balanced | all                         (default: balanced)
+ * SPLIT_PROTOCOL balanced_eval | balanced | all         (default: balanced_eval)
  * MAX_PER_BIN    images kept per bin when indexing, 0 = all (default: by profile)
  * RUN_DIR        where this run's report goes           (default: reports/interactive)
  * PROJECT_DIR    the project root                       (default: found from the working dir)
+ *
+ * Training (04_model):
+ * MODELS         comma-separated: baseline, mobilenet, squeezenet, vgg16, vgg19, resnet50,
+ *                efficientnetb0                         (default: by profile)
+ * EPOCHS         most epochs per model                  (default: by profile)
+ * BATCH_SIZE     images per training step               (default: by profile)
+ * LEARNING_RATE  Adam's initial learning rate           (default: 0.001)
+ * LR_DECAY       factor applied to the rate each epoch  (default: 0.85)
+ * PATIENCE       epochs without a better validation accuracy before stopping, 0 = never (default: by profile)
+ * AUGMENT        true | false: random flips, shifts and crops of training images (default: true)
+ * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
+ * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: 1)
+ * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
  * </pre>
  */
 public final class Params {
@@ -37,9 +52,23 @@ public final class Params {
     public final SplitProtocol splitProtocol;
     public final int maxPerBin;
     public final Path runDir;
+    public final List<String> models;
+    public final int epochs;
+    public final int batchSize;
+    public final double learningRate;
+    public final double lrDecay;
+    public final int patience;
+    public final boolean augment;
+    public final int transferImageSize;
+    public final int trainableBlocks;
+    public final Path weightsDir;
 
-    /** How the split uses the data: the original study's balanced sample, or every image. */
-    public enum SplitProtocol { BALANCED, ALL }
+    /**
+     * How the split uses the data: balanced validation and test sets of the study's size with
+     * every other image in train (more data to learn from, the same kind of test); the original
+     * study's balanced sample; or every image, 80/10/10 per bin.
+     */
+    public enum SplitProtocol { BALANCED_EVAL, BALANCED, ALL }
 
     private Params(Function<String, String> env) {
         this.projectDir = Paths.get(or(env.apply("PROJECT_DIR"), findProjectDir().toString()))
@@ -51,9 +80,20 @@ public final class Params {
         this.seed = Long.parseLong(or(env.apply("SEED"), "42").trim());
         String split = env.apply("SPLIT_FILE");
         this.splitFile = split == null ? null : resolve(split);
-        this.splitProtocol = parseProtocol(or(env.apply("SPLIT_PROTOCOL"), "balanced"));
+        this.splitProtocol = parseProtocol(or(env.apply("SPLIT_PROTOCOL"), "balanced_eval"));
         this.maxPerBin = nonNegativeInt(env, "MAX_PER_BIN", profile.maxPerBin);
         this.runDir = resolve(or(env.apply("RUN_DIR"), "reports/interactive"));
+        Profile.Training t = profile.training;
+        this.models = parseModels(or(env.apply("MODELS"), String.join(",", t.models())));
+        this.epochs = positiveInt(env, "EPOCHS", t.epochs());
+        this.batchSize = positiveInt(env, "BATCH_SIZE", t.batchSize());
+        this.learningRate = positiveDouble(env, "LEARNING_RATE", 1e-3);
+        this.lrDecay = positiveDouble(env, "LR_DECAY", 0.85);
+        this.patience = nonNegativeInt(env, "PATIENCE", t.patience());
+        this.augment = parseBoolean(env, "AUGMENT", true);
+        this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
+        this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", 1);
+        this.weightsDir = resolve(or(env.apply("WEIGHTS_DIR"), "data/weights"));
     }
 
     /** Parameters from system properties and environment variables. */
@@ -97,13 +137,23 @@ public final class Params {
         m.put("MAX_PER_BIN", maxPerBin == 0 ? "0 (all)" : Integer.toString(maxPerBin));
         m.put("RUN_DIR", runDir.toString());
         m.put("PROJECT_DIR", projectDir.toString());
+        m.put("MODELS", String.join(",", models));
+        m.put("EPOCHS", Integer.toString(epochs));
+        m.put("BATCH_SIZE", Integer.toString(batchSize));
+        m.put("LEARNING_RATE", Double.toString(learningRate));
+        m.put("LR_DECAY", Double.toString(lrDecay));
+        m.put("PATIENCE", patience == 0 ? "0 (never stop early)" : Integer.toString(patience));
+        m.put("AUGMENT", Boolean.toString(augment));
+        m.put("TRANSFER_IMAGE_SIZE", Integer.toString(transferImageSize));
+        m.put("TRAINABLE_BLOCKS", Integer.toString(trainableBlocks));
+        m.put("WEIGHTS_DIR", weightsDir.toString());
         return m;
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Parameters in force\n");
-        asMap().forEach((k, v) -> sb.append(String.format("  %-15s %s%n", k, v)));
+        asMap().forEach((k, v) -> sb.append(String.format("  %-20s %s%n", k, v)));
         return sb.toString();
     }
 
@@ -123,10 +173,43 @@ public final class Params {
 
     private static SplitProtocol parseProtocol(String s) {
         try {
-            return SplitProtocol.valueOf(s.trim().toUpperCase());
+            return SplitProtocol.valueOf(s.trim().toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("SPLIT_PROTOCOL must be balanced or all; got '" + s + "'");
+            throw new IllegalArgumentException("SPLIT_PROTOCOL must be balanced_eval, balanced or all; got '" + s + "'");
         }
+    }
+
+    /** Names as given, lower case, without blanks or repeats; which names exist is the model catalog's business. */
+    private static List<String> parseModels(String s) {
+        List<String> out = new ArrayList<>();
+        for (String name : s.split(",")) {
+            String n = name.trim().toLowerCase();
+            if (!n.isEmpty() && !out.contains(n)) out.add(n);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("MODELS must name at least one model; got '" + s + "'");
+        return List.copyOf(out);
+    }
+
+    private static double positiveDouble(Function<String, String> env, String key, double dflt) {
+        String s = env.apply(key);
+        if (s == null) return dflt;
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (!(v > 0) || Double.isInfinite(v)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a positive number such as 0.001; got '" + s + "'");
+        }
+    }
+
+    private static boolean parseBoolean(Function<String, String> env, String key, boolean dflt) {
+        String s = env.apply(key);
+        if (s == null) return dflt;
+        return switch (s.trim().toLowerCase()) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false; got '" + s + "'");
+        };
     }
 
     private static int positiveInt(Function<String, String> env, String key, int dflt) {

@@ -1,16 +1,19 @@
 package agecnn.notebook;
 
+import java.util.List;
+
 /**
  * How much work a run does. Each profile only sets defaults; every value can still be
  * overridden one by one through its own environment variable (see {@link Params}).
  */
 public enum Profile {
     /** A tiny real subset, for CI: minutes in all. */
-    SMOKE(32, 12, 8, 2, 2),
-    /** The whole data set at a size a 2-core laptop finishes in about an hour. */
-    DEFAULT(64, 0, 800, 100, 100),
-    /** The original study's settings: 224x224, the work of a GPU. */
-    FULL(224, 0, 800, 100, 100);
+    SMOKE(32, 12, 8, 2, 2, new Training(2, 32, 64, 2, List.of("baseline", "mobilenet"))),
+    /** The whole data set at sizes a 2-core laptop finishes in about an hour. */
+    DEFAULT(64, 0, 800, 100, 100, new Training(14, 64, 128, 4, List.of("baseline", "mobilenet", "squeezenet"))),
+    /** The original study's settings: 224x224, 50 epochs, every backbone; the work of a GPU. */
+    FULL(224, 0, 800, 100, 100, new Training(50, 32, 224, 8,
+            List.of("baseline", "squeezenet", "mobilenet", "vgg16", "vgg19", "resnet50", "efficientnetb0")));
 
     /** Side of the square images fed to the models, in pixels. */
     public final int imageSize;
@@ -18,13 +21,27 @@ public enum Profile {
     public final int maxPerBin;
     /** Images per bin in the balanced protocol's train, validation and test splits. */
     public final int balancedTrain, balancedVal, balancedTest;
+    /** What 04_model trains, and for how long. */
+    public final Training training;
 
-    Profile(int imageSize, int maxPerBin, int balancedTrain, int balancedVal, int balancedTest) {
+    /**
+     * Training defaults of a profile.
+     *
+     * @param epochs            most epochs per model (early stopping may end sooner)
+     * @param batchSize         images per training step
+     * @param transferImageSize input side of the pretrained backbones (they see little at 32-64 px)
+     * @param patience          epochs without a better validation accuracy before stopping; 0 never stops early
+     * @param models            which models 04_model trains, in order
+     */
+    public record Training(int epochs, int batchSize, int transferImageSize, int patience, List<String> models) {}
+
+    Profile(int imageSize, int maxPerBin, int balancedTrain, int balancedVal, int balancedTest, Training training) {
         this.imageSize = imageSize;
         this.maxPerBin = maxPerBin;
         this.balancedTrain = balancedTrain;
         this.balancedVal = balancedVal;
         this.balancedTest = balancedTest;
+        this.training = training;
     }
 
     public static Profile parse(String name) {

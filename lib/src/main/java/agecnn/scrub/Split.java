@@ -55,7 +55,7 @@ public final class Split {
             int n = files.size();
             int nTest = Math.min(test, n);
             int nVal = Math.min(val, n - nTest);
-            int nTrain = Math.min(train, n - nTest - nVal);
+            int nTrain = Math.min(train, n - nTest - nVal);   // train = MAX_VALUE: all the rest
             add(out, files.subList(0, nTest), TEST, e.getKey());
             add(out, files.subList(nTest, nTest + nVal), VAL, e.getKey());
             add(out, files.subList(nTest + nVal, nTest + nVal + nTrain), TRAIN, e.getKey());
@@ -79,12 +79,23 @@ public final class Split {
     }
 
     /**
+     * The study's balanced validation and test sets (their per-bin quota, taken first), and
+     * every other image in train: more training data, while the scores stay comparable with
+     * the study's balanced test set. Training uses {@link #classWeights()}.
+     */
+    public static Split balancedEval(Table clean, int val, int test, long seed) {
+        return balanced(clean, Integer.MAX_VALUE, val, test, seed);
+    }
+
+    /**
      * The split a run's parameters ask for: {@code SPLIT_FILE} when set, else the
-     * {@code SPLIT_PROTOCOL} (balanced: the profile's per-bin quota; all: 80/10/10 per bin).
+     * {@code SPLIT_PROTOCOL} (balanced_eval: the profile's val/test quota, the rest to train;
+     * balanced: the profile's per-bin quota; all: 80/10/10 per bin).
      */
     public static Split make(Params params, Table clean) throws IOException {
         if (params.splitFile != null) return read(params.splitFile, clean);
         return switch (params.splitProtocol) {
+            case BALANCED_EVAL -> balancedEval(clean, params.balancedVal(), params.balancedTest(), params.seed);
             case BALANCED -> balanced(clean, params.balancedTrain(), params.balancedVal(), params.balancedTest(), params.seed);
             case ALL -> all(clean, 0.1, 0.1, params.seed);
         };

@@ -1,44 +1,60 @@
 package agecnn.model;
 
-import agecnn.testing.TinyModels;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** An artifact read back gives the same info and the same outputs. */
+/** A saved model loads back with the same outputs and everything the predictor needs. */
 class SavedModelTest {
 
     @TempDir
     Path tmp;
 
-    @Test
-    void roundTripKeepsInfoAndOutputs() throws IOException {
-        SavedModel m = TinyModels.random("tiny", 12, 7);
-        Path f = tmp.resolve("models/tiny.zip");
-        m.save(f);
-        ModelInfo info = SavedModel.readInfo(f);
-        assertEquals("tiny", info.name());
-        assertEquals(12, info.imageSize());
-        assertEquals(ModelInfo.RGB, info.channelOrder());
-        assertEquals(12, info.bins().size());
-        assertArrayEquals(TinyModels.midpoints(), info.binAges(), 1e-12);
-        assertEquals(27, info.binEdges()[5][0]);
-        SavedModel back = SavedModel.load(f);
-        var x = Nd4j.rand(2, 3, 12, 12);
-        assertEquals(m.predict(x), back.predict(x));
+    static final double[] BIN_AGES = {2, 7, 14, 20, 24.5, 29.5, 35, 41.5, 49.5, 58, 68, 80};
+
+    void assertRoundTrip(ComputationGraph net, int size, String backbone) throws IOException {
+        ModelInfo info = ModelInfo.of("m", backbone, size, BIN_AGES, Map.of("epochs_run", 3, "optimizer", "Adam"),
+                Map.of("test_accuracy", 0.4));
+        SavedModel model = new SavedModel(net, info);
+        INDArray x = Nets.images(3, size, 9);
+        INDArray before = model.predict(x);
+        Path file = tmp.resolve(backbone + ".zip");
+        model.save(file);
+        SavedModel loaded = SavedModel.load(file);
+        assertEquals(before, loaded.predict(x));
+        assertEquals(info.name(), loaded.info().name());
+        assertEquals(size, loaded.info().imageSize());
+        assertEquals(ModelInfo.RGB, loaded.info().channelOrder());
+        assertEquals(1.0 / 255, loaded.info().scale(), 1e-12);
+        assertArrayEquals(BIN_AGES, loaded.info().binAges(), 1e-12);
+        assertEquals(12, loaded.info().bins().size());
+        assertEquals(0.4, ((Number) loaded.info().metrics().get("test_accuracy")).doubleValue(), 1e-12);
+        assertEquals("Adam", loaded.info().training().get("optimizer"));
     }
 
     @Test
-    void aFileThatIsNoArtifactIsNamedInTheError() throws IOException {
-        Path f = Files.writeString(tmp.resolve("x.zip"), "not a zip");
-        IOException e = assertThrows(IOException.class, () -> SavedModel.readInfo(f));
-        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
-        assertThrows(IOException.class, () -> SavedModel.load(tmp.resolve("missing.zip")));
+    void baselineRoundTrip() throws IOException {
+        assertRoundTrip(StudyBaselineCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), 32, "baseline");
+    }
+
+    @Test
+    void transferRoundTripKeepsScalingBackboneAndHead() throws IOException {
+        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 48, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1);
+        assertRoundTrip(tn.graph(), 48, "squeezenet");
+    }
+
+    @Test
+    void aDamagedArtifactIsNamed() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.zip"), "not a zip");
+        IOException e = assertThrows(IOException.class, () -> SavedModel.load(bad));
+        assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
     }
 }

@@ -33,6 +33,35 @@ class ParamsTest {
         assertNull(p.utkfaceDir);
         assertNull(p.splitFile);
         assertEquals(Path.of("/p/reports/interactive"), p.runDir);
+        assertEquals(Params.SplitProtocol.BALANCED_EVAL, p.splitProtocol);
+        assertEquals(Profile.DEFAULT.training.models(), p.models);
+        assertEquals(Profile.DEFAULT.training.epochs(), p.epochs);
+        assertEquals(Profile.DEFAULT.training.transferImageSize(), p.transferImageSize);
+        assertEquals(0.001, p.learningRate, 1e-12);
+        assertTrue(p.augment);
+        assertEquals(1, p.trainableBlocks);
+        assertEquals(Path.of("/p/data/weights"), p.weightsDir);
+    }
+
+    @Test
+    void trainingSettingsAreReadPrintedAndRecorded() {
+        Params p = Params.of(Map.ofEntries(Map.entry("PROJECT_DIR", "/p"), Map.entry("PROFILE", "smoke"),
+                Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
+                Map.entry("LEARNING_RATE", "3e-4"), Map.entry("LR_DECAY", "0.5"), Map.entry("PATIENCE", "0"), Map.entry("AUGMENT", "no"),
+                Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w")));
+        assertEquals(java.util.List.of("baseline", "squeezenet"), p.models);
+        assertEquals(7, p.epochs);
+        assertEquals(16, p.batchSize);
+        assertEquals(3e-4, p.learningRate, 1e-15);
+        assertEquals(0.5, p.lrDecay, 1e-15);
+        assertEquals(0, p.patience);
+        assertFalse(p.augment);
+        assertEquals(96, p.transferImageSize);
+        assertEquals(2, p.trainableBlocks);
+        assertEquals(Path.of("/p/w"), p.weightsDir);
+        assertEquals("baseline,squeezenet", p.asMap().get("MODELS"));
+        assertEquals("0 (never stop early)", p.asMap().get("PATIENCE"));
+        assertTrue(p.toString().contains("TRANSFER_IMAGE_SIZE"));
     }
 
     @Test
@@ -42,6 +71,11 @@ class ParamsTest {
         assertMessage(Map.of("IMAGE_SIZE", "0"), "IMAGE_SIZE");
         assertMessage(Map.of("SPLIT_PROTOCOL", "random"), "SPLIT_PROTOCOL");
         assertMessage(Map.of("MAX_PER_BIN", "-3"), "MAX_PER_BIN");
+        assertMessage(Map.of("EPOCHS", "0"), "EPOCHS");
+        assertMessage(Map.of("LEARNING_RATE", "fast"), "LEARNING_RATE");
+        assertMessage(Map.of("LR_DECAY", "-1"), "LR_DECAY");
+        assertMessage(Map.of("AUGMENT", "maybe"), "AUGMENT");
+        assertMessage(Map.of("MODELS", " , "), "MODELS");
     }
 
     private static void assertMessage(Map<String, String> env, String key) {

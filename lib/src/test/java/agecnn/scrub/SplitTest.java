@@ -53,6 +53,22 @@ class SplitTest {
     }
 
     @Test
+    void balancedEvalKeepsTheQuotaForValAndTestAndPutsTheRestInTrain() {
+        Split s = Split.balancedEval(clean, 4, 3, 7);
+        Table counts = s.counts();
+        Table total = Split.all(clean, 0, 0, 1).counts();
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            assertEquals(3, counts.intColumn(Split.TEST).getInt(b));
+            assertEquals(4, counts.intColumn(Split.VAL).getInt(b));
+            assertEquals(total.intColumn("total").getInt(b), counts.intColumn("total").getInt(b), "every image is used");
+        }
+        // the same val and test images as the balanced protocol with the same seed
+        Split b = Split.balanced(clean, 1, 4, 3, 7);
+        assertEquals(b.files(Split.TEST), s.files(Split.TEST));
+        assertEquals(b.files(Split.VAL), s.files(Split.VAL));
+    }
+
+    @Test
     void allProtocolUsesEveryImageStratified() {
         Split s = Split.all(clean, 0.1, 0.2, 1);
         assertEquals(clean.rowCount(), s.table().rowCount());

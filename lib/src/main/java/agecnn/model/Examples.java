@@ -1,0 +1,27 @@
+package agecnn.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Random;
+
+/**
+ * Labelled examples a network is trained or scored on: images from the tensor cache, or a
+ * frozen backbone's outputs for them. Positions run from 0 to {@link #size()} - 1.
+ */
+public interface Examples {
+
+    int size();
+
+    /** The true bin of each example. */
+    int[] bins();
+
+    /** The true age of each example, in years. */
+    int[] ages();
+
+    /**
+     * The network's input for the examples at these positions.
+     *
+     * @param augment the generator of random augmentation; null gives the examples as they are
+     */
+    INDArray inputs(int[] positions, Random augment);
+}

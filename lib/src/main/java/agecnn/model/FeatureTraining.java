@@ -1,0 +1,49 @@
+package agecnn.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Trains a {@link TransferNet} the cheap way: its frozen part runs once over the training and
+ * validation images (and the mirrored training images, when augmenting), and only the
+ * trainable part (the last blocks and the head) trains, on those outputs. The trained weights
+ * are then copied back into the whole network, which is what gets saved and scored on images.
+ */
+public final class FeatureTraining {
+
+    private FeatureTraining() {}
+
+    /** Trains the net's trainable part; afterwards {@code net.graph()} holds the best epoch's weights. */
+    public static Trainer.Result fit(TransferNet net, ImageExamples train, ImageExamples val, Trainer trainer, Path checkpoints,
+                                     Progress progress) throws IOException {
+        TransferLearningHelper helper = new TransferLearningHelper(net.graph(), net.frozenUntil());
+        int batch = trainer.plan().batchSize() * 2;
+        long t0 = System.nanoTime();
+        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().augment(), batch, progress);
+        FeatureExamples fVal = FeatureExamples.compute(helper, val, false, batch, progress);
+        double featureSeconds = (System.nanoTime() - t0) / 1e9;
+        progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB, computed in %.0f s", net.name(),
+                net.frozenUntil(), fTrain.values(), (fTrain.bytes() + fVal.bytes()) / 1e6, featureSeconds));
+        try {
+            Trainer.Result r = trainer.fit(net.name(), helper::unfrozenGraph, fTrain, fVal, checkpoints);
+            copyTrainable(r.net(), net.graph());
+            // the backbone's pass is part of what training this model costs
+            return new Trainer.Result(net.graph(), r.history(), r.stopReason(), r.seconds() + featureSeconds, r.resumed());
+        } finally {
+            fTrain.close();
+            fVal.close();
+        }
+    }
+
+    /** Copies the weights of every layer of the trained part into the layer of the same name. */
+    static void copyTrainable(ComputationGraph part, ComputationGraph whole) {
+        for (Layer l : part.getLayers()) {
+            String name = l.conf().getLayer().getLayerName();
+            if (l.numParams() > 0) whole.getLayer(name).setParams(l.params().dup());
+        }
+    }
+}

@@ -1,0 +1,356 @@
+package agecnn.model;
+
+import agecnn.interpret.Metrics;
+import agecnn.notebook.Params;
+import agecnn.notebook.RunRecord;
+import agecnn.obtain.IndexColumns;
+import agecnn.scrub.Scrubbed;
+import agecnn.scrub.Split;
+import agecnn.scrub.TensorCache;
+import com.google.gson.GsonBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What notebook 04 does, in a few calls: it prepares the run's models (the pretrained ones only
+ * when their weights are really there), trains each with the same plan, scores it on the test
+ * set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
+ * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
+ * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
+ * notebook again with the same RUN_DIR resumes an interrupted model.
+ */
+public final class TrainingSession {
+
+    /** The models 04_model knows, in the order they are described. */
+    public static final List<String> KNOWN = List.of(StudyBaselineCnn.NAME, "mobilenet", "squeezenet", "efficientnetb0",
+            "vgg16", "vgg19", "resnet50");
+    /** Backbone outputs kept in memory (as 16-bit floats) up to this size; a bigger backbone trains on images. */
+    static final long FEATURE_BUDGET_BYTES = 3L << 30;
+
+    private final Params params;
+    private final Scrubbed data;
+    private final TrainingPlan plan;
+    private final WeightStore store;
+    private final Progress progress;
+    private final double[] classWeights;
+    private final double[] binAges;
+    private final Map<String, Prepared> prepared = new LinkedHashMap<>();
+    private final Map<String, ModelScore> scores = new LinkedHashMap<>();
+    private final Map<Integer, TensorCache> caches = new HashMap<>();
+    private final Map<String, Integer> ageOf = new HashMap<>();
+
+    /** A model ready to train, or why it cannot be. */
+    private record Prepared(String name, String title, int imageSize, String weightsFrom, ComputationGraph baseline, TransferNet transfer,
+                            String unavailable) {
+        ComputationGraph net() {
+            return baseline != null ? baseline : transfer.graph();
+        }
+    }
+
+    private TrainingSession(Params params, Scrubbed data, Progress progress) {
+        for (String m : params.models) {
+            if (!KNOWN.contains(m)) throw new IllegalArgumentException("MODELS: unknown model '" + m + "'; known: " + String.join(", ", KNOWN));
+        }
+        this.params = params;
+        this.data = data;
+        this.plan = TrainingPlan.of(params);
+        this.store = WeightStore.of(params);
+        this.progress = progress;
+        this.classWeights = data.split().classWeights();
+        Table t = data.table();
+        for (int r = 0; r < t.rowCount(); r++) ageOf.put(t.getString(r, IndexColumns.FILE), t.intColumn(IndexColumns.AGE).getInt(r));
+        this.binAges = Metrics.binAges(ages(Split.TRAIN));
+    }
+
+    /** A session printing progress to the notebook and to {@code RUN_DIR/progress.log}. */
+    public static TrainingSession start(Params params, Scrubbed data) {
+        return new TrainingSession(params, data, new Progress("", System.out, params.runDir.resolve("progress.log"), Duration.ofSeconds(15)));
+    }
+
+    /** The same with another progress output (tests). */
+    public static TrainingSession start(Params params, Scrubbed data, Progress progress) {
+        return new TrainingSession(params, data, progress);
+    }
+
+    public TrainingPlan plan() { return plan; }
+
+    /** The age each bin stands for (mean training age in it), as saved with every model. */
+    public double[] binAges() { return binAges.clone(); }
+
+    /**
+     * Builds every model of MODELS, loading pretrained weights (from WEIGHTS_DIR, the cache, or
+     * their source), and describes them: one row per model, with where its weights came from or
+     * why it cannot run. A model that cannot run is left out of training; the others go on.
+     */
+    public Table models() {
+        Table t = Table.create("models", StringColumn.create("model"), StringColumn.create("backbone"), IntColumn.create("input_px"),
+                LongColumn.create("parameters"), LongColumn.create("trainable"), StringColumn.create("trained"),
+                StringColumn.create("weights"));
+        for (String name : params.models) {
+            Prepared p = prepared.computeIfAbsent(name, this::prepare);
+            t.stringColumn("model").append(name);
+            t.stringColumn("backbone").append(p.title());
+            t.intColumn("input_px").append(p.imageSize());
+            if (p.unavailable() != null) {
+                t.longColumn("parameters").appendMissing();
+                t.longColumn("trainable").appendMissing();
+                t.stringColumn("trained").append("-");
+                t.stringColumn("weights").append("NOT AVAILABLE: " + p.unavailable());
+            } else {
+                t.longColumn("parameters").append(p.net().numParams());
+                t.longColumn("trainable").append(Networks.trainableParams(p.net()));
+                t.stringColumn("trained").append(p.transfer() == null ? "all layers, on images"
+                        : "after " + p.transfer().frozenUntil() + ", on " + (featuresFit(p.transfer()) ? "cached backbone outputs" : "images"));
+                t.stringColumn("weights").append(p.weightsFrom());
+            }
+        }
+        return t;
+    }
+
+    /** Models of MODELS that cannot run, with the reason. */
+    public Map<String, String> unavailable() {
+        models();
+        Map<String, String> m = new LinkedHashMap<>();
+        prepared.forEach((k, v) -> { if (v.unavailable() != null) m.put(k, v.unavailable()); });
+        return m;
+    }
+
+    /** Trains, scores and saves every model of MODELS that can run, in order. */
+    public void trainAll() throws IOException {
+        models();
+        for (String name : params.models) {
+            if (prepared.get(name).unavailable() == null) train(name);
+            else progress.line("[" + name + "] skipped: " + prepared.get(name).unavailable());
+        }
+    }
+
+    /** Trains one model (resuming its checkpoint if there is one), scores it on the test set and saves it. */
+    public ModelScore train(String name) throws IOException {
+        Prepared p = prepared.computeIfAbsent(name, this::prepare);
+        if (p.unavailable() != null) throw new IllegalStateException(name + " cannot be trained: " + p.unavailable());
+        Progress out = progress.forModel(name);
+        out.line(String.format("[%s] %d parameters, %d trainable; %d training images, %d validation, batches of %d", name,
+                p.net().numParams(), Networks.trainableParams(p.net()), data.split().files(Split.TRAIN).size(),
+                data.split().files(Split.VAL).size(), plan.batchSize()));
+        ImageExamples train = examples(Split.TRAIN, p.imageSize()), val = examples(Split.VAL, p.imageSize());
+        Trainer trainer = new Trainer(plan, out);
+        Path checkpoints = params.runDir.resolve("checkpoints").resolve(name);
+        Trainer.Result r;
+        if (p.transfer() == null) {
+            r = trainer.fit(name, p::baseline, train, val, checkpoints);
+        } else if (featuresFit(p.transfer())) {
+            r = FeatureTraining.fit(p.transfer(), train, val, trainer, checkpoints, out);
+        } else {
+            r = trainer.fit(name, () -> p.transfer().graph(), train, val, checkpoints);
+        }
+        ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of());
+        SavedModel model = new SavedModel(r.net(), info);
+        ImageExamples test = examples(Split.TEST, p.imageSize());
+        float[][] probs = predict(model, test);
+        Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
+        ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Scoring.loss(probs, test.bins()), r.seconds(),
+                r.stopReason());
+        model = new SavedModel(r.net(), info.withMetrics(metrics(score)));
+        model.save(modelFile(name));
+        scores.put(name, score);
+        out.line(String.format("[%s] test: %s; saved %s", name, m, modelFile(name)));
+        return score;
+    }
+
+    /** Bin probabilities of a saved model for examples of its input size, in batches. */
+    static float[][] predict(SavedModel model, ImageExamples examples) {
+        float[][] out = new float[examples.size()][];
+        int batch = 128;
+        for (int from = 0; from < examples.size(); from += batch) {
+            int[] pos = FeatureExamples.range(from, Math.min(examples.size(), from + batch));
+            INDArray p = model.predict(examples.inputs(pos, null)).castTo(DataType.FLOAT);
+            for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
+        }
+        return out;
+    }
+
+    /** The scores table of the models trained so far. */
+    public Table scores() {
+        return Scores.table(new ArrayList<>(scores.values()));
+    }
+
+    public List<History> histories() {
+        return scores.values().stream().map(ModelScore::history).toList();
+    }
+
+    /** The trained model with the best validation accuracy. */
+    public ModelScore best() {
+        return scores.values().stream().max((a, b) -> Double.compare(a.history().best().valAccuracy(), b.history().best().valAccuracy()))
+                .orElseThrow(() -> new IllegalStateException("no model has been trained"));
+    }
+
+    /** The scores against the targets (the study, face-api.js). */
+    public Table targets() {
+        return Targets.compare(scores());
+    }
+
+    public Path modelFile(String name) {
+        return params.runDir.resolve("models").resolve(name + ".zip");
+    }
+
+    /** Writes scores.csv, every model's history.csv, metrics.json and models/best.zip; returns metrics.json. */
+    public Path save() throws IOException {
+        Scores.saveCsv(scores(), params.runDir.resolve("scores.csv"));
+        Path best = params.runDir.resolve("models").resolve("best.zip");
+        Files.copy(modelFile(best().name()), best, StandardCopyOption.REPLACE_EXISTING);
+        Map<String, Object> models = new LinkedHashMap<>();
+        scores.forEach((name, s) -> models.put(name, metrics(s)));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run_id", params.runDir.getFileName().toString());
+        root.put("profile", params.profile.name().toLowerCase());
+        root.put("best_model", best().name());
+        root.put("test_images", data.split().files(Split.TEST).size());
+        root.put("models", models);
+        if (!unavailable().isEmpty()) root.put("not_trained", unavailable());
+        Path json = params.runDir.resolve("metrics.json");
+        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root),
+                StandardCharsets.UTF_8);
+        return json;
+    }
+
+    /** Facts for run.json: per model its test scores and time, and which model is best. */
+    public void record(RunRecord record) {
+        scores.forEach((name, s) -> record.put("model", name, metrics(s)));
+        if (!scores.isEmpty()) record.put("model", "best", best().name());
+        unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
+    }
+
+    /** One model's entry in metrics.json (and in its saved info). */
+    static Map<String, Object> metrics(ModelScore s) {
+        EpochStats best = s.history().best();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_accuracy", s.test().accuracy());
+        m.put("test_one_off", s.test().oneOffAccuracy());
+        m.put("test_mae_years", s.test().maeYears());
+        m.put("test_loss", s.testLoss());
+        m.put("test_macro_f1", s.test().macroF1());
+        m.put("test_images", s.test().count());
+        m.put("val_accuracy", best.valAccuracy());
+        m.put("val_loss", best.valLoss());
+        m.put("train_accuracy", best.trainAccuracy());
+        m.put("train_loss", best.trainLoss());
+        m.put("epochs", s.history().size());
+        m.put("best_epoch", best.epoch());
+        m.put("stop_reason", s.stopReason());
+        m.put("train_seconds", s.seconds());
+        m.put("images_per_second", s.imagesPerSecond());
+        m.put("input_px", s.imageSize());
+        m.put("backbone", s.title());
+        return m;
+    }
+
+    private Map<String, Object> training(Prepared p, Trainer.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs_planned", plan.epochs());
+        m.put("epochs_run", r.history().size());
+        m.put("best_epoch", r.history().best().epoch());
+        m.put("batch_size", plan.batchSize());
+        m.put("optimizer", "Adam, learning rate " + plan.learningRate() + " times " + plan.lrDecay() + " per epoch");
+        m.put("patience", plan.patience());
+        m.put("augmentation", !plan.augment() ? "none" : p.transfer() != null && featuresFit(p.transfer())
+                ? "mirror images (backbone outputs of both cached)" : "mirror images, random crops of 7/8 to all of the side");
+        m.put("class_weights", Arrays.stream(classWeights).map(w -> History.round(w, 4)).boxed().toList());
+        m.put("seed", plan.seed());
+        m.put("split_protocol", params.splitProtocol.name().toLowerCase());
+        m.put("train_images", data.split().files(Split.TRAIN).size());
+        m.put("weights_from", p.weightsFrom());
+        if (p.transfer() != null) {
+            m.put("frozen_until", p.transfer().frozenUntil());
+            m.put("trainable_blocks", params.trainableBlocks);
+            m.put("input_scaling_inside", p.transfer().scaling().name());
+            m.put("head", StudyHead.study().toString());
+        }
+        m.put("stop_reason", r.stopReason());
+        m.put("train_seconds", r.seconds());
+        return m;
+    }
+
+    private Prepared prepare(String name) {
+        try {
+            if (name.equals(StudyBaselineCnn.NAME)) {
+                ComputationGraph net = StudyBaselineCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
+                return new Prepared(name, StudyBaselineCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null);
+            }
+            int size = params.transferImageSize;
+            if (ZooBackbone.named(name).isPresent()) {
+                ZooBackbone z = ZooBackbone.named(name).get();
+                ComputationGraph pretrained;
+                try {
+                    pretrained = z.pretrained(store);
+                } catch (IOException e) {
+                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage());
+                }
+                TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
+                        plan.updater(), plan.seed());
+                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null);
+            }
+            KerasBackbone b = name.equals("mobilenet") ? new MobileNetV1() : name.equals("squeezenet") ? new SqueezeNet11() : new EfficientNetB0();
+            Path file;
+            if (b.weightFile().isPresent()) {
+                try {
+                    file = store.resolve(b.weightFile().get());
+                } catch (IOException e) {
+                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage());
+                }
+            } else {
+                file = store.find(b.weightFileName()).orElse(null);
+                if (file == null) {
+                    return new Prepared(name, b.title(), size, null, null, null, b.weightFileName() + " is not in WEIGHTS_DIR ("
+                            + store.localDir() + "); put the Keras file there to train " + name);
+                }
+            }
+            TransferNet tn = TransferNet.keras(b, KerasWeights.read(file), size, params.trainableBlocks, StudyHead.study(), classWeights,
+                    plan.updater(), plan.seed());
+            return new Prepared(name, b.title(), size, file.toString(), null, tn, null);
+        } catch (IOException e) {
+            // a weights file that is there but wrong stops the run: the user has to fix it
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the frozen part's outputs for the training (and mirrored) and validation images fit in memory. */
+    private boolean featuresFit(TransferNet tn) {
+        Map<String, InputType> types = tn.graph().getConfiguration()
+                .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
+        long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
+        long examples = (long) data.split().files(Split.TRAIN).size() * (plan.augment() ? 2 : 1) + data.split().files(Split.VAL).size();
+        return values * examples * FeatureExamples.BYTES_PER_VALUE <= FEATURE_BUDGET_BYTES;
+    }
+
+    private ImageExamples examples(String split, int size) throws IOException {
+        TensorCache cache = caches.get(size);
+        if (cache == null) {
+            cache = size == params.imageSize ? data.cache() : data.cache(size);
+            caches.put(size, cache);
+        }
+        return new ImageExamples(cache, data.split().files(split), data.split().bins(split), ages(split));
+    }
+
+    private int[] ages(String split) {
+        return data.split().files(split).stream().mapToInt(ageOf::get).toArray();
+    }
+}

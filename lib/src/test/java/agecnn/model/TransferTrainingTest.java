@@ -1,0 +1,101 @@
+package agecnn.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Frozen layers stay as loaded; training on cached backbone outputs gives the same network as on images. */
+class TransferTrainingTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Untrained SqueezeNet: without batch norm its signal survives random weights (MobileNet's fades to zero). */
+    static TransferNet squeezeNet(int size) {
+        return TransferNet.keras(new SqueezeNet11(), null, size, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 3);
+    }
+
+    static Map<String, INDArray> params(ComputationGraph g) {
+        Map<String, INDArray> m = new HashMap<>();
+        for (Layer l : g.getLayers()) if (l.numParams() > 0) m.put(l.conf().getLayer().getLayerName(), l.params().dup());
+        return m;
+    }
+
+    static boolean frozen(ComputationGraph g, String layer) {
+        return g.getLayer(layer) instanceof org.deeplearning4j.nn.layers.FrozenLayer;
+    }
+
+    @Test
+    void aTrainingStepOnImagesChangesOnlyTheTrainableLayers() {
+        TransferNet tn = squeezeNet(48);
+        ComputationGraph g = tn.graph();
+        Map<String, INDArray> before = params(g);
+        g.fit(new DataSet(Nets.images(8, 48, 5), Trainer.oneHot(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, FeatureExamples.range(0, 8))));
+        Map<String, INDArray> after = params(g);
+        int frozenLayers = 0;
+        for (String name : before.keySet()) {
+            if (frozen(g, name)) {
+                frozenLayers++;
+                assertEquals(before.get(name), after.get(name), name + " is frozen but changed");
+            }
+        }
+        assertEquals(2 + 7 * 3, frozenLayers, "input scaling, conv1 and fires 2-8 are frozen");
+        for (String name : new String[] {"fire9_squeeze1x1", "fire9_expand1x1", "fire9_expand3x3", StudyHead.DENSE, StudyHead.OUTPUT}) {
+            assertFalse(frozen(g, name), name);
+            assertNotEquals(before.get(name), after.get(name), name + " should have trained");
+        }
+    }
+
+    @Test
+    void trainingOnCachedOutputsKeepsTheBackboneAndMatchesTheWholeNetwork() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 24, 48, 11), val = SyntheticImages.examples(tmp, 12, 48, 12);
+        TransferNet tn = squeezeNet(48);
+        Map<String, INDArray> before = params(tn.graph());
+        Trainer.Result r = FeatureTraining.fit(tn, train, val, new Trainer(Nets.plan(2), Progress.quiet()), null, Progress.quiet());
+        assertSame(tn.graph(), r.net());
+        Map<String, INDArray> after = params(tn.graph());
+        for (String name : before.keySet()) {
+            if (frozen(tn.graph(), name)) assertEquals(before.get(name), after.get(name), name);
+        }
+        assertNotEquals(before.get(StudyHead.OUTPUT), after.get(StudyHead.OUTPUT));
+
+        // the whole network on images gives what the trained part gave on the cached outputs
+        TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
+        FeatureExamples features = FeatureExamples.compute(helper, val, false, 8, Progress.quiet());
+        float[][] onFeatures = Scoring.probabilities(helper.unfrozenGraph(), features, 8);
+        float[][] onImages = Scoring.probabilities(tn.graph(), val, 8);
+        for (int i = 0; i < val.size(); i++) assertArrayEquals(onImages[i], onFeatures[i], 2e-3f, "image " + i);
+        assertEquals(r.history().best().valAccuracy(), accuracy(onImages, val.bins()), 1.0 / val.size() + 1e-9);
+    }
+
+    @Test
+    void mirroredOutputsAreUsedOnlyWhenAugmenting() throws IOException {
+        ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 13);
+        TransferNet tn = squeezeNet(48);
+        TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
+        FeatureExamples f = FeatureExamples.compute(helper, images, true, 4, Progress.quiet());
+        int[] all = FeatureExamples.range(0, 6);
+        assertEquals(f.inputs(all, null), f.inputs(all, null));
+        INDArray augmented = f.inputs(all, new Random(1));
+        assertNotEquals(f.inputs(all, null), augmented, "some examples are mirrored");
+        assertEquals(augmented, f.inputs(all, new Random(1)), "the same generator picks the same mirrors");
+    }
+
+    private static double accuracy(float[][] p, int[] bins) {
+        int hit = 0;
+        for (int i = 0; i < p.length; i++) if (agecnn.interpret.Metrics.argMax(p[i]) == bins[i]) hit++;
+        return (double) hit / p.length;
+    }
+}
