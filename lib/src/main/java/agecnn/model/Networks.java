@@ -16,7 +16,9 @@ public final class Networks {
 
     private Networks() {}
 
+    /** The start of every model of the project: float32, He init, and the OneDNN fast path. */
     public static GraphBuilder graph(IUpdater updater, long seed) {
+        FastPath.enable();   // before any layer is made: layers choose their helpers then
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
