@@ -51,7 +51,8 @@ class InterpretNotebookIT {
             JsonObject s = scores.getAsJsonObject(m.getKey());
             Evaluation again = Evaluation.of(SavedModel.load(m.getValue()), data, Split.TEST);
             assertEquals(again.metrics().accuracy(), s.get("accuracy").getAsDouble(), 1e-9, m.getKey());
-            assertEquals(again.metrics().maeYears(), s.get("mae_years").getAsDouble(), 1e-6, m.getKey());
+            // float32 sums in another process (threads, OneDNN) differ in the last digits: 1e-4 years
+            assertEquals(again.metrics().maeYears(), s.get("mae_years").getAsDouble(), 1e-4, m.getKey());
             assertEquals(data.split().files(Split.TEST).size(), s.get("images").getAsInt());
             for (String k : new String[]{"accuracy", "one_off", "macro_f1"}) {
                 double v = s.get(k).getAsDouble();
