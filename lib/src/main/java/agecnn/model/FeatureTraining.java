@@ -21,6 +21,12 @@ public final class FeatureTraining {
     public static Trainer.Result fit(TransferNet net, ImageExamples train, ImageExamples val, Trainer trainer, Path checkpoints,
                                      Progress progress) throws IOException {
         TransferLearningHelper helper = new TransferLearningHelper(net.graph(), net.frozenUntil());
+        // a model finished in an earlier run needs no pass over the images
+        var done = trainer.finished(net.name(), helper.unfrozenGraph(), train, val, checkpoints);
+        if (done.isPresent()) {
+            copyTrainable(done.get().net(), net.graph());
+            return new Trainer.Result(net.graph(), done.get().history(), done.get().stopReason(), done.get().seconds(), true);
+        }
         int batch = trainer.plan().batchSize() * 2;
         long t0 = System.nanoTime();
         FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().augment(), batch, progress);
@@ -29,10 +35,10 @@ public final class FeatureTraining {
         progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB, computed in %.0f s", net.name(),
                 net.frozenUntil(), fTrain.values(), (fTrain.bytes() + fVal.bytes()) / 1e6, featureSeconds));
         try {
-            Trainer.Result r = trainer.fit(net.name(), helper::unfrozenGraph, fTrain, fVal, checkpoints);
-            copyTrainable(r.net(), net.graph());
             // the backbone's pass is part of what training this model costs
-            return new Trainer.Result(net.graph(), r.history(), r.stopReason(), r.seconds() + featureSeconds, r.resumed());
+            Trainer.Result r = trainer.fit(net.name(), helper::unfrozenGraph, fTrain, fVal, checkpoints, featureSeconds);
+            copyTrainable(r.net(), net.graph());
+            return new Trainer.Result(net.graph(), r.history(), r.stopReason(), r.seconds(), r.resumed());
         } finally {
             fTrain.close();
             fVal.close();

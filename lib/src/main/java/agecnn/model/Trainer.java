@@ -77,6 +77,15 @@ public final class Trainer {
      */
     public Result fit(String model, Supplier<ComputationGraph> fresh, Examples train, Examples val, Path checkpoints)
             throws IOException {
+        return fit(model, fresh, train, val, checkpoints, 0);
+    }
+
+    /**
+     * The same, counting {@code setupSeconds} (e.g. a backbone's pass over the images, made before
+     * training could start) in the training time.
+     */
+    public Result fit(String model, Supplier<ComputationGraph> fresh, Examples train, Examples val, Path checkpoints,
+                      double setupSeconds) throws IOException {
         ComputationGraph net = fresh.get();
         String fingerprint = fingerprint(model, net, train, val);
         State state = new State(fingerprint, new History(model, List.of()));
@@ -93,6 +102,7 @@ public final class Trainer {
                 progress.line(String.format("[%s] the checkpoint in %s is of another plan, network or data: starting afresh", model, checkpoints));
             }
         }
+        if (state.stopReason == null) state.seconds += setupSeconds;
         INDArray bestParams = null;
         if (resumed && state.history.size() > 0) {
             bestParams = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false).params();
@@ -146,6 +156,24 @@ public final class Trainer {
         progress.line(String.format("[%s] %s; best epoch %d (val acc %.3f)", model, state.stopReason, state.history.best().epoch(),
                 state.history.best().valAccuracy()));
         return new Result(net, state.history, state.stopReason, state.seconds, resumed);
+    }
+
+    /**
+     * The result of a finished run whose checkpoint in {@code checkpoints} matches this plan,
+     * network and data, without training or computing anything; empty when there is none.
+     * Only the examples' sizes, bins and ages are read, so image examples stand for their
+     * backbone outputs here.
+     */
+    public java.util.Optional<Result> finished(String model, ComputationGraph fresh, Examples train, Examples val, Path checkpoints)
+            throws IOException {
+        if (checkpoints == null) return java.util.Optional.empty();
+        State saved = readState(checkpoints.resolve(LATEST));
+        if (saved == null || saved.stopReason == null || !saved.fingerprint.equals(fingerprint(model, fresh, train, val))) {
+            return java.util.Optional.empty();
+        }
+        ComputationGraph best = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false);
+        progress.line(String.format("[%s] already trained (%s): taking its best epoch from %s", model, saved.stopReason, checkpoints.resolve(BEST)));
+        return java.util.Optional.of(new Result(best, saved.history, saved.stopReason, saved.seconds, true));
     }
 
     /** Labels as one-hot rows. */

@@ -81,6 +81,25 @@ class TransferTrainingTest {
     }
 
     @Test
+    void aFinishedModelIsTakenFromItsCheckpointWithoutAPassOverTheImages() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 24, 48, 14), val = SyntheticImages.examples(tmp, 12, 48, 15);
+        Path dir = tmp.resolve("ckpt");
+        Trainer.Result first = FeatureTraining.fit(squeezeNet(48), train, val, new Trainer(Nets.plan(2), Progress.quiet()), dir, Progress.quiet());
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        java.io.PrintStream capture = new java.io.PrintStream(new java.io.OutputStream() {
+            final StringBuilder sb = new StringBuilder();
+            @Override public void write(int b) { if (b == '\n') { lines.add(sb.toString()); sb.setLength(0); } else sb.append((char) b); }
+        });
+        Progress progress = new Progress("m", capture, null, java.time.Duration.ofDays(1));
+        TransferNet again = squeezeNet(48);
+        Trainer.Result second = FeatureTraining.fit(again, train, val, new Trainer(Nets.plan(2), progress), dir, progress);
+        assertTrue(second.resumed());
+        assertEquals(first.history().epochs(), second.history().epochs());
+        assertEquals(first.net().params(), again.graph().params());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("backbone outputs")), lines.toString());
+    }
+
+    @Test
     void mirroredOutputsAreUsedOnlyWhenAugmenting() throws IOException {
         ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 13);
         TransferNet tn = squeezeNet(48);
