@@ -5,6 +5,9 @@ import agecnn.model.ModelInfo;
 import agecnn.model.SavedModel;
 import agecnn.scrub.TensorCache;
 import com.google.gson.GsonBuilder;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,6 +71,25 @@ public final class TrainingOutputs {
     public static Metrics score(SparkTrainer.Result result, TensorCache cache, SplitPart part, double[] binAges) {
         float[][] probs = SparkTrainer.probabilities(result.net(), SparkData.batchesInOrder(cache, part, 64));
         return new Metrics(part.bins(), part.ages(), probs, binAges);
+    }
+
+    /** The history as a table: epoch, train loss, val loss, val accuracy, seconds. */
+    public static Table historyTable(List<SparkTrainer.EpochRecord> history) {
+        Table t = Table.create("history", IntColumn.create("epoch"), DoubleColumn.create("train loss"),
+                DoubleColumn.create("val loss"), DoubleColumn.create("val accuracy"), DoubleColumn.create("seconds"));
+        for (SparkTrainer.EpochRecord r : history) {
+            t.intColumn("epoch").append(r.epoch());
+            t.doubleColumn("train loss").append(round(r.trainLoss(), 4));
+            t.doubleColumn("val loss").append(round(r.valLoss(), 4));
+            t.doubleColumn("val accuracy").append(round(r.valAccuracy(), 4));
+            t.doubleColumn("seconds").append(round(r.seconds(), 1));
+        }
+        return t;
+    }
+
+    private static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
     }
 
     static void writeHistory(Path csv, List<SparkTrainer.EpochRecord> history) throws IOException {
