@@ -119,6 +119,11 @@ def to_html(ipynb, html):
         log(f"  (HTML of {os.path.basename(ipynb)} not written: {r.stderr.strip().splitlines()[-1:]})")
 
 
+def on_request(path):
+    """The reason a notebook runs only when asked for, from its metadata (agecnn.on_request), or None."""
+    return nbformat.read(path, as_version=4).metadata.get("agecnn", {}).get("on_request")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--project", required=True)
@@ -134,6 +139,11 @@ def main():
     if a.only:
         wanted = [w.strip() for w in a.only.split(",") if w.strip()]
         notebooks = [n for n in notebooks if any(os.path.basename(n).startswith(w) for w in wanted)]
+    else:
+        # A notebook marked on_request (07_spark: it needs the Spark build) runs only when --only names it.
+        for n in [n for n in notebooks if on_request(n)]:
+            log(f"(skipping {os.path.basename(n)}: {on_request(n)})")
+            notebooks.remove(n)
     if not notebooks:
         log("no notebooks to run"); return 2
 
