@@ -9,6 +9,7 @@ import agecnn.scrub.TensorCache;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ public final class SparkTrainCommand {
               --out DIR             where the model's files go (default data/work/<profile>/models/<model>-spark)
               --batch-files URI     write the training batches once to URI (hdfs://..., a shared folder)
                                     and train from those files, read by the workers (fitPaths)
-              --export-dir URI      where dl4j-spark exports the batches it is given (default hadoop.tmp.dir;
-                                    on a cluster without HDFS, a folder every node reads)
+              --export-dir URI      where dl4j-spark exports the batches it is given, once, to train every
+                                    epoch from (default hadoop.tmp.dir on the default file system)
             Parameters as for the notebooks: PROFILE, IMAGE_SIZE, SEED, SPLIT_PROTOCOL, ... (see README).""";
 
     private SparkTrainCommand() {}
@@ -57,9 +58,9 @@ public final class SparkTrainCommand {
         Path out = o.out != null ? Path.of(o.out).toAbsolutePath() : params.workDir().resolve("models").resolve(o.model + "-spark");
 
         try (JavaSparkContext sc = SparkContexts.open(o.master, "agecnn train " + o.model)) {
-            if (!SparkContexts.isLocal(o.master) && o.exportDir == null && o.batchFiles == null) {
-                System.out.println("note: on a cluster whose default file system is not shared (no HDFS), give --export-dir or "
-                        + "--batch-files on storage every node reads");
+            if (o.batchFiles == null && !ExportSupport.exportSupported(sc)) {
+                System.out.println("note: the cluster's default file system is local (no HDFS), so the batches go to the workers "
+                        + "through Spark every epoch; for large data give --batch-files on storage every node reads");
             }
             SparkTrainer.Settings settings = new SparkTrainer.Settings(o.batch, o.averaging, o.epochs, params.seed, o.exportDir);
             SparkTrainer trainer = new SparkTrainer(sc, settings, out.resolve(TrainingOutputs.CHECKPOINTS))

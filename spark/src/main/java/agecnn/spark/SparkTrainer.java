@@ -7,9 +7,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -37,9 +39,10 @@ public final class SparkTrainer {
     /**
      * @param batchSizePerWorker examples in each mini-batch a worker fits (the batches' size in the RDD)
      * @param averagingFrequency mini-batches each worker fits between two parameter averagings
-     * @param exportDir          where dl4j-spark exports an RDD of DataSets before training on it (a
-     *                           file system every node reads, on a cluster); null for its default,
-     *                           {@code hadoop.tmp.dir}/dl4j, which suits local masters only
+     * @param exportDir          where dl4j-spark exports an RDD of DataSets before training on it; null
+     *                           for its default, {@code hadoop.tmp.dir}/dl4j on the default file system
+     *                           (on a cluster that must be a shared one, such as HDFS, or the batches
+     *                           go to the workers directly, each epoch)
      */
     public record Settings(int batchSizePerWorker, int averagingFrequency, int epochs, long seed, String exportDir) {
         public Settings {
@@ -81,14 +84,12 @@ public final class SparkTrainer {
     /** Trains on an RDD of mini-batches of {@code batchSizePerWorker} ({@link SparkData#parallelize}). */
     public Result train(Model net, JavaRDD<DataSet> train, TensorCache cache, SplitPart val) {
         Distributed d = distributed(net);
-        train.cache();
         return run(d, () -> d.fit(train), train, cache, val);
     }
 
     /** Trains on files of mini-batches of {@code batchSizePerWorker} ({@link SparkData#exportBatches}); executors read them. */
     public Result trainPaths(Model net, JavaRDD<String> trainPaths, TensorCache cache, SplitPart val) {
         Distributed d = distributed(net);
-        trainPaths.cache();
         return run(d, () -> d.fitPaths(trainPaths), SparkData.load(trainPaths), cache, val);
     }
 
@@ -160,6 +161,10 @@ public final class SparkTrainer {
                 .workerPrefetchNumBatches(2)
                 .rngSeed(settings.seed());
         if (settings.exportDir() != null) b.exportDirectory(settings.exportDir());
+        // dl4j-spark's default (Export: write the RDD once to the default file system, train every epoch
+        // from those files) needs that file system shared on a cluster; without one (no HDFS) the batches
+        // travel to the workers through Spark each epoch instead (Direct).
+        if (!ExportSupport.exportSupported(sc)) b.rddTrainingApproach(RDDTrainingApproach.Direct);
         return b.build();
     }
 
@@ -202,25 +207,28 @@ public final class SparkTrainer {
     }
 
     /**
-     * In local[N] the N workers are threads of this JVM sharing one native thread pool: left at
-     * its default (every core) each worker's convolutions would ask for all cores at once. So while
-     * training, each gets cores / N native threads; the previous setting is restored afterwards.
+     * In local[N] the N workers are threads of this JVM sharing one native library: left at its
+     * default (every core) each worker's layers would ask for all cores at once, and OpenBLAS and
+     * libnd4j threads that wait for a descheduled partner spin. So while training each worker gets
+     * cores / N threads for libnd4j's loops (its "master threads": setMaxThreads cannot lower the
+     * start-up value) and for OpenBLAS; the previous setting is restored afterwards.
      */
-    private record NativeThreads(int ompBefore, int blasBefore) implements AutoCloseable {
+    private record NativeThreads(int before, int blasBefore) implements AutoCloseable {
         static NativeThreads perWorker(JavaSparkContext sc) {
-            NativeThreads before = new NativeThreads(Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
+            NativeThreads previous = new NativeThreads(Nd4j.getEnvironment().maxMasterThreads(), Nd4j.factory().blas().getMaxThreads());
             int workers = SparkContexts.localWorkers(sc.master());
-            if (workers > 0) {
-                int each = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
-                Nd4j.getEnvironment().setMaxThreads(each);
-                Nd4j.factory().blas().setMaxThreads(each);
-            }
-            return before;
+            if (workers > 0) set(Math.max(1, Runtime.getRuntime().availableProcessors() / workers));
+            return previous;
+        }
+
+        static void set(int threads) {
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
         }
 
         @Override
         public void close() {
-            Nd4j.getEnvironment().setMaxThreads(ompBefore);
+            Nd4j.getEnvironment().setMaxMasterThreads(before);
             Nd4j.factory().blas().setMaxThreads(blasBefore);
         }
     }
