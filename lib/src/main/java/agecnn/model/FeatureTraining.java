@@ -29,7 +29,7 @@ public final class FeatureTraining {
         }
         int batch = trainer.plan().batchSize() * 2;
         long t0 = System.nanoTime();
-        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().augment(), batch, progress);
+        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().cachesMirrors(), batch, progress);
         FeatureExamples fVal = FeatureExamples.compute(helper, val, false, batch, progress);
         double featureSeconds = (System.nanoTime() - t0) / 1e9;
         progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB, computed in %.0f s", net.name(),

@@ -110,12 +110,13 @@ public final class Trainer {
         int[] trainSample = sample(train.size());
         int[] valAll = FeatureExamples.range(0, val.size());
         int[] bins = train.bins();
-        int n = train.size(), batches = (n + plan.batchSize() - 1) / plan.batchSize();
+        int n = plan.imagesPerEpoch(train.size()), batches = (n + plan.batchSize() - 1) / plan.batchSize();
         for (int e = state.history.size(); e < plan.epochs() && state.stopReason == null; e++) {
             long t0 = System.nanoTime();
             net.getConfiguration().setEpochCount(e);
             Nd4j.getRandom().setSeed(plan.seed() * 1_000_003L + e);
-            int[] order = shuffled(n, new Random(plan.seed() * 31L + e));
+            // a fresh order each epoch; with fewer images per epoch than the set holds, a fresh draw too
+            int[] order = shuffled(train.size(), new Random(plan.seed() * 31L + e));
             Random augment = plan.augment() ? new Random(plan.seed() * 17L + e + 1) : null;
             progress.start("epoch", e + 1, plan.epochs(), batches, n);
             double lossSum = 0;

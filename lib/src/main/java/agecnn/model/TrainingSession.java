@@ -271,8 +271,10 @@ public final class TrainingSession {
         m.put("batch_size", plan.batchSize());
         m.put("optimizer", "Adam, learning rate " + plan.learningRate() + " times " + plan.lrDecay() + " per epoch");
         m.put("patience", plan.patience());
-        m.put("augmentation", !plan.augment() ? "none" : p.transfer() != null && featuresFit(p.transfer())
-                ? "mirror images (backbone outputs of both cached)" : "mirror images, random crops of 7/8 to all of the side");
+        boolean cached = p.transfer() != null && featuresFit(p.transfer());
+        m.put("augmentation", !plan.augment() || cached && !plan.cachesMirrors() ? "none"
+                : cached ? "mirror images (backbone outputs of both cached)" : "mirror images, random crops of 7/8 to all of the side");
+        m.put("images_per_epoch", plan.imagesPerEpoch(data.split().files(Split.TRAIN).size()));
         m.put("class_weights", Arrays.stream(classWeights).map(w -> History.round(w, 4)).boxed().toList());
         m.put("seed", plan.seed());
         m.put("split_protocol", params.splitProtocol.name().toLowerCase());
@@ -337,7 +339,7 @@ public final class TrainingSession {
         Map<String, InputType> types = tn.graph().getConfiguration()
                 .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
         long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
-        long examples = (long) data.split().files(Split.TRAIN).size() * (plan.augment() ? 2 : 1) + data.split().files(Split.VAL).size();
+        long examples = (long) data.split().files(Split.TRAIN).size() * (plan.cachesMirrors() ? 2 : 1) + data.split().files(Split.VAL).size();
         return values * examples * FeatureExamples.BYTES_PER_VALUE <= FEATURE_BUDGET_BYTES;
     }
 

@@ -29,11 +29,14 @@ import java.util.function.Function;
  * MODELS         comma-separated: baseline, mobilenet, squeezenet, vgg16, vgg19, resnet50,
  *                efficientnetb0                         (default: by profile)
  * EPOCHS         most epochs per model                  (default: by profile)
+ * EPOCH_IMAGES   training images per epoch, a fresh random draw each epoch; 0 = all (default: by profile)
  * BATCH_SIZE     images per training step               (default: by profile)
  * LEARNING_RATE  Adam's initial learning rate           (default: 0.001)
  * LR_DECAY       factor applied to the rate each epoch  (default: 0.85)
  * PATIENCE       epochs without a better validation accuracy before stopping, 0 = never (default: by profile)
  * AUGMENT        true | false: random flips, shifts and crops of training images (default: true)
+ * AUGMENT_FEATURES true | false: for models trained on cached backbone outputs, cache those of the
+ *                mirrored images too, doubling the backbone's pass (default: by profile)
  * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
  * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: 1)
  * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
@@ -54,11 +57,13 @@ public final class Params {
     public final Path runDir;
     public final List<String> models;
     public final int epochs;
+    public final int epochImages;
     public final int batchSize;
     public final double learningRate;
     public final double lrDecay;
     public final int patience;
     public final boolean augment;
+    public final boolean augmentFeatures;
     public final int transferImageSize;
     public final int trainableBlocks;
     public final Path weightsDir;
@@ -86,11 +91,13 @@ public final class Params {
         Profile.Training t = profile.training;
         this.models = parseModels(or(env.apply("MODELS"), String.join(",", t.models())));
         this.epochs = positiveInt(env, "EPOCHS", t.epochs());
+        this.epochImages = nonNegativeInt(env, "EPOCH_IMAGES", t.epochImages());
         this.batchSize = positiveInt(env, "BATCH_SIZE", t.batchSize());
         this.learningRate = positiveDouble(env, "LEARNING_RATE", 1e-3);
         this.lrDecay = positiveDouble(env, "LR_DECAY", 0.85);
         this.patience = nonNegativeInt(env, "PATIENCE", t.patience());
         this.augment = parseBoolean(env, "AUGMENT", true);
+        this.augmentFeatures = parseBoolean(env, "AUGMENT_FEATURES", t.augmentFeatures());
         this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
         this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", 1);
         this.weightsDir = resolve(or(env.apply("WEIGHTS_DIR"), "data/weights"));
@@ -139,11 +146,13 @@ public final class Params {
         m.put("PROJECT_DIR", projectDir.toString());
         m.put("MODELS", String.join(",", models));
         m.put("EPOCHS", Integer.toString(epochs));
+        m.put("EPOCH_IMAGES", epochImages == 0 ? "0 (all)" : Integer.toString(epochImages));
         m.put("BATCH_SIZE", Integer.toString(batchSize));
         m.put("LEARNING_RATE", Double.toString(learningRate));
         m.put("LR_DECAY", Double.toString(lrDecay));
         m.put("PATIENCE", patience == 0 ? "0 (never stop early)" : Integer.toString(patience));
         m.put("AUGMENT", Boolean.toString(augment));
+        m.put("AUGMENT_FEATURES", Boolean.toString(augmentFeatures));
         m.put("TRANSFER_IMAGE_SIZE", Integer.toString(transferImageSize));
         m.put("TRAINABLE_BLOCKS", Integer.toString(trainableBlocks));
         m.put("WEIGHTS_DIR", weightsDir.toString());

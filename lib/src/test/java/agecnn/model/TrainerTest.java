@@ -77,6 +77,22 @@ class TrainerTest {
     }
 
     @Test
+    void anEpochCanTrainOnAFreshDrawOfFewerImages() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 36, 32, 9), val = SyntheticImages.examples(tmp, 12, 32, 10);
+        TrainingPlan plan = new TrainingPlan(2, 8, 12, 1e-3, 0.9, 0, true, false, 3);
+        assertEquals(12, plan.imagesPerEpoch(36));
+        assertEquals(36, Nets.plan(1).imagesPerEpoch(36));
+        assertFalse(plan.cachesMirrors());
+        List<String> lines = new java.util.ArrayList<>();
+        Progress progress = new Progress("m", new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) {
+            @Override public void println(String s) { lines.add(s); }
+        }, null, java.time.Duration.ofDays(1));
+        Trainer.Result r = new Trainer(plan, progress).fit("m", () -> baseline(plan), train, val, null);
+        assertEquals(2, r.history().size());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("[m] epoch 1/2")), lines.toString());
+    }
+
+    @Test
     void stopsEarlyWhenValidationStopsImproving() throws IOException {
         ImageExamples train = SyntheticImages.examples(tmp, 24, 32, 5), val = SyntheticImages.examples(tmp, 12, 32, 6);
         // a rate so small that nothing changes: no epoch beats the first

@@ -48,7 +48,10 @@ class ParamsTest {
         Params p = Params.of(Map.ofEntries(Map.entry("PROJECT_DIR", "/p"), Map.entry("PROFILE", "smoke"),
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
                 Map.entry("LEARNING_RATE", "3e-4"), Map.entry("LR_DECAY", "0.5"), Map.entry("PATIENCE", "0"), Map.entry("AUGMENT", "no"),
-                Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w")));
+                Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w"),
+                Map.entry("EPOCH_IMAGES", "500"), Map.entry("AUGMENT_FEATURES", "false")));
+        assertEquals(500, p.epochImages);
+        assertFalse(p.augmentFeatures);
         assertEquals(java.util.List.of("baseline", "squeezenet"), p.models);
         assertEquals(7, p.epochs);
         assertEquals(16, p.batchSize);
