@@ -82,6 +82,7 @@ def execute(path, out_path, cell_timeout, kernel_log):
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code":
                         client.execute_cell(cell, index)
+                record.update(kernel_memory(client))
         except CellExecutionError as e:
             index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and
                           any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
@@ -96,6 +97,22 @@ def execute(path, out_path, cell_timeout, kernel_log):
         break
     record["seconds"] = round(time.time() - t0, 1)
     return record
+
+
+def kernel_memory(client):
+    """The kernel JVM's peak resident memory (VmHWM) and what is resident at the end, split into
+    anonymous memory (heap, off-heap tensors) and file pages (the memory-mapped tensor cache,
+    which the OS drops under pressure), in MB; empty where /proc cannot tell."""
+    km = client.km
+    proc = getattr(getattr(km, "provisioner", None), "process", None) or getattr(km, "kernel", None)
+    pid = getattr(proc, "pid", None)
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+    except (OSError, TypeError):
+        return {}
+    mb = lambda key: round(int(status[key].split()[0]) / 1024) if key in status else None
+    return {"kernel_peak_rss_mb": mb("VmHWM"), "kernel_end_rss_anon_mb": mb("RssAnon"), "kernel_end_rss_file_mb": mb("RssFile")}
 
 
 def cell_error(nb, index, exc):
@@ -173,7 +190,8 @@ def main():
             log(f"What ran up to there is kept in {a.run_dir}")
             status = 1
             break
-        log(f"   ok in {rec['seconds']} s")
+        peak = f", kernel peak resident memory {rec['kernel_peak_rss_mb']} MB" if rec.get("kernel_peak_rss_mb") else ""
+        log(f"   ok in {rec['seconds']} s{peak}")
 
     stop_following.set()
     follower.join(timeout=10)

@@ -18,8 +18,9 @@ public final class FeatureTraining {
     private FeatureTraining() {}
 
     /** Trains the net's trainable part; afterwards {@code net.graph()} holds the best epoch's weights. */
-    public static Trainer.Result fit(TransferNet net, ImageExamples train, ImageExamples val, Trainer trainer, Path checkpoints,
+    public static Trainer.Result fit(TransferNet net, ImageExamples train, ImageExamples val, Trainer onImages, Path checkpoints,
                                      Progress progress) throws IOException {
+        Trainer trainer = onImages.withPlan(onImages.plan().onCachedFeatures());
         TransferLearningHelper helper = new TransferLearningHelper(net.graph(), net.frozenUntil());
         // a model finished in an earlier run needs no pass over the images
         var done = trainer.finished(net.name(), helper.unfrozenGraph(), train, val, checkpoints);

@@ -51,6 +51,11 @@ public final class Trainer {
 
     public TrainingPlan plan() { return plan; }
 
+    /** The same trainer (progress, hooks) with another plan. */
+    public Trainer withPlan(TrainingPlan other) {
+        return new Trainer(other, progress).afterEpoch(afterEpoch);
+    }
+
     /** Called after each epoch's checkpoint is written (tests use it to interrupt a run). */
     Trainer afterEpoch(Consumer<EpochStats> hook) {
         this.afterEpoch = hook;
@@ -122,7 +127,7 @@ public final class Trainer {
             double lossSum = 0;
             for (int from = 0; from < n; from += plan.batchSize()) {
                 int[] pos = Arrays.copyOfRange(order, from, Math.min(n, from + plan.batchSize()));
-                net.fit(new DataSet(train.inputs(pos, augment), oneHot(bins, pos)));
+                net.fit(new DataSet(train.inputs(pos, augment), plan.targets(bins, pos)));
                 lossSum += net.score() * pos.length;
                 progress.batch(from + pos.length);
             }

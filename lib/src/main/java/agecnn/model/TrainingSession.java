@@ -43,8 +43,11 @@ public final class TrainingSession {
     /** The models 04_model knows, in the order they are described. */
     public static final List<String> KNOWN = List.of(StudyBaselineCnn.NAME, "mobilenet", "squeezenet", "efficientnetb0",
             "vgg16", "vgg19", "resnet50");
-    /** Backbone outputs kept in memory (as 16-bit floats) up to this size; a bigger backbone trains on images. */
-    static final long FEATURE_BUDGET_BYTES = 3L << 30;
+    /**
+     * Backbone outputs kept in memory (as 16-bit floats) up to this size; a bigger backbone trains
+     * on images. Within the kernel's 2 GiB of off-heap memory (see the launcher's KERNEL_JVM_OPTS).
+     */
+    static final long FEATURE_BUDGET_BYTES = 1L << 30;
 
     private final Params params;
     private final Scrubbed data;
@@ -274,7 +277,7 @@ public final class TrainingSession {
         boolean cached = p.transfer() != null && featuresFit(p.transfer());
         m.put("augmentation", !plan.augment() || cached && !plan.cachesMirrors() ? "none"
                 : cached ? "mirror images (backbone outputs of both cached)" : "mirror images, random crops of 7/8 to all of the side");
-        m.put("images_per_epoch", plan.imagesPerEpoch(data.split().files(Split.TRAIN).size()));
+        m.put("images_per_epoch", (cached ? plan.onCachedFeatures() : plan).imagesPerEpoch(data.split().files(Split.TRAIN).size()));
         m.put("class_weights", Arrays.stream(classWeights).map(w -> History.round(w, 4)).boxed().toList());
         m.put("seed", plan.seed());
         m.put("split_protocol", params.splitProtocol.name().toLowerCase());

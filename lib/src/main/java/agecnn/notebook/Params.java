@@ -29,16 +29,18 @@ import java.util.function.Function;
  * MODELS         comma-separated: baseline, mobilenet, squeezenet, vgg16, vgg19, resnet50,
  *                efficientnetb0                         (default: by profile)
  * EPOCHS         most epochs per model                  (default: by profile)
- * EPOCH_IMAGES   training images per epoch, a fresh random draw each epoch; 0 = all (default: by profile)
+ * EPOCH_IMAGES   training images per epoch, a fresh random draw each epoch; 0 = all (default: by profile);
+ *                models trained on cached backbone outputs always take all
  * BATCH_SIZE     images per training step               (default: by profile)
  * LEARNING_RATE  Adam's initial learning rate           (default: 0.001)
  * LR_DECAY       factor applied to the rate each epoch  (default: 0.85)
  * PATIENCE       epochs without a better validation accuracy before stopping, 0 = never (default: by profile)
  * AUGMENT        true | false: random flips, shifts and crops of training images (default: true)
+ * LABEL_SPREAD   how far each training label spreads over neighbouring bins, in bins; 0 = one-hot (default: 0)
  * AUGMENT_FEATURES true | false: for models trained on cached backbone outputs, cache those of the
  *                mirrored images too, doubling the backbone's pass (default: by profile)
  * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
- * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: 1)
+ * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: by profile)
  * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
  * </pre>
  */
@@ -63,6 +65,9 @@ public final class Params {
     public final double lrDecay;
     public final int patience;
     public final boolean augment;
+    /** Spread of the training labels over neighbouring bins, in bins (see {@code TrainingPlan}); 0: one-hot. */
+    public final double labelSpread;
+    static final double DEFAULT_LABEL_SPREAD = 0;
     public final boolean augmentFeatures;
     public final int transferImageSize;
     public final int trainableBlocks;
@@ -99,7 +104,8 @@ public final class Params {
         this.augment = parseBoolean(env, "AUGMENT", true);
         this.augmentFeatures = parseBoolean(env, "AUGMENT_FEATURES", t.augmentFeatures());
         this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
-        this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", 1);
+        this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", t.trainableBlocks());
+        this.labelSpread = nonNegativeDouble(env, "LABEL_SPREAD", DEFAULT_LABEL_SPREAD);
         this.weightsDir = resolve(or(env.apply("WEIGHTS_DIR"), "data/weights"));
     }
 
@@ -152,6 +158,7 @@ public final class Params {
         m.put("LR_DECAY", Double.toString(lrDecay));
         m.put("PATIENCE", patience == 0 ? "0 (never stop early)" : Integer.toString(patience));
         m.put("AUGMENT", Boolean.toString(augment));
+        m.put("LABEL_SPREAD", Double.toString(labelSpread));
         m.put("AUGMENT_FEATURES", Boolean.toString(augmentFeatures));
         m.put("TRANSFER_IMAGE_SIZE", Integer.toString(transferImageSize));
         m.put("TRAINABLE_BLOCKS", Integer.toString(trainableBlocks));
@@ -197,6 +204,18 @@ public final class Params {
         }
         if (out.isEmpty()) throw new IllegalArgumentException("MODELS must name at least one model; got '" + s + "'");
         return List.copyOf(out);
+    }
+
+    private static double nonNegativeDouble(Function<String, String> env, String key, double dflt) {
+        String s = env.apply(key);
+        if (s == null) return dflt;
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (v >= 0 && Double.isFinite(v)) return v;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a number of 0 or more, got '" + s + "'");
     }
 
     private static double positiveDouble(Function<String, String> env, String key, double dflt) {

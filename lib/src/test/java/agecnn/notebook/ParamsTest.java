@@ -39,7 +39,8 @@ class ParamsTest {
         assertEquals(Profile.DEFAULT.training.transferImageSize(), p.transferImageSize);
         assertEquals(0.001, p.learningRate, 1e-12);
         assertTrue(p.augment);
-        assertEquals(1, p.trainableBlocks);
+        assertEquals(Profile.DEFAULT.training.trainableBlocks(), p.trainableBlocks);
+        assertEquals(Params.DEFAULT_LABEL_SPREAD, p.labelSpread, 0);
         assertEquals(Path.of("/p/data/weights"), p.weightsDir);
     }
 
@@ -49,7 +50,9 @@ class ParamsTest {
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
                 Map.entry("LEARNING_RATE", "3e-4"), Map.entry("LR_DECAY", "0.5"), Map.entry("PATIENCE", "0"), Map.entry("AUGMENT", "no"),
                 Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w"),
-                Map.entry("EPOCH_IMAGES", "500"), Map.entry("AUGMENT_FEATURES", "false")));
+                Map.entry("EPOCH_IMAGES", "500"), Map.entry("AUGMENT_FEATURES", "false"), Map.entry("LABEL_SPREAD", "0.75")));
+        assertEquals(0.75, p.labelSpread, 0);
+        assertEquals("0.75", p.asMap().get("LABEL_SPREAD"));
         assertEquals(500, p.epochImages);
         assertFalse(p.augmentFeatures);
         assertEquals(java.util.List.of("baseline", "squeezenet"), p.models);
@@ -78,6 +81,8 @@ class ParamsTest {
         assertMessage(Map.of("LEARNING_RATE", "fast"), "LEARNING_RATE");
         assertMessage(Map.of("LR_DECAY", "-1"), "LR_DECAY");
         assertMessage(Map.of("AUGMENT", "maybe"), "AUGMENT");
+        assertMessage(Map.of("LABEL_SPREAD", "-0.5"), "LABEL_SPREAD");
+        assertMessage(Map.of("LABEL_SPREAD", "wide"), "LABEL_SPREAD");
         assertMessage(Map.of("MODELS", " , "), "MODELS");
     }
 
