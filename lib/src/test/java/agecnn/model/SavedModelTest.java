@@ -52,6 +52,19 @@ class SavedModelTest {
     }
 
     @Test
+    void predictionsAverageEachImageWithItsMirrorImage() {
+        ComputationGraph net = StudyBaselineCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1);
+        SavedModel model = new SavedModel(net, ModelInfo.of("m", "none", 32, BIN_AGES, Map.of(), Map.of()));
+        INDArray x = Nets.images(4, 32, 3), mirrored = Augmentation.flip(x);
+        INDArray plain = model.output(x), ofMirror = model.output(mirrored);
+        assertNotEquals(plain, ofMirror, "an untrained CNN sees an image and its mirror differently");
+        INDArray p = model.predict(x);
+        assertTrue(p.equalsWithEps(plain.add(ofMirror).muli(0.5), 1e-6), "the mean of both views");
+        assertTrue(p.equalsWithEps(model.predict(mirrored), 1e-6), "the same for the mirror image");
+        for (int i = 0; i < 4; i++) assertEquals(1, p.getRow(i).sumNumber().doubleValue(), 1e-5, "row " + i + " is a distribution");
+    }
+
+    @Test
     void aDamagedArtifactIsNamed() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.zip"), "not a zip");
         IOException e = assertThrows(IOException.class, () -> SavedModel.load(bad));
