@@ -12,6 +12,7 @@ import agecnn.scrub.CleanData;
 import agecnn.scrub.Scrubbed;
 import agecnn.scrub.Split;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import java.util.Map;
  * <pre>
  * java @spark/java17.args -cp 'target/spark/classpath/*' agecnn.spark.SparkEpochBench \
  *     MODE PER_BIN SIZE BATCH EPOCHS [AVERAGING]
- *   MODE: local (this machine), or a Spark master such as local[2]
+ *   MODE: local (this machine, DL4J's own native threads), local1 (this machine, one native
+ *         thread), or a Spark master such as local[2] (cores / N native threads per worker)
  * </pre>
  * The images are UTKFACE_DIR's; the tensor cache goes under PROJECT_DIR/data/cache as for the
  * notebooks, and the run (checkpoints, model) to a temporary folder.
@@ -62,8 +64,13 @@ public final class SparkEpochBench {
         String label;
         ModelScore score;
         double cpu0 = cpuSeconds();
-        if (mode.equals("local")) {
-            label = "this machine";
+        if (mode.equals("local") || mode.equals("local1")) {
+            if (mode.equals("local1")) {
+                Nd4j.getEnvironment().setMaxMasterThreads(1);
+                Nd4j.factory().blas().setMaxThreads(1);
+            }
+            label = "this machine (" + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j / " + Nd4j.factory().blas().getMaxThreads()
+                    + " BLAS threads)";
             score = TrainingSession.start(params, data, progress).train(StudyBaselineCnn.NAME);
         } else {
             try (JavaSparkContext sc = SparkContexts.open(mode, "bench")) {
