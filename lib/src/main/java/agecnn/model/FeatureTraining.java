@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * validation images (and the mirrored training images, when augmenting), and only the
  * trainable part (the last blocks and the head) trains, on those outputs. The trained weights
  * are then copied back into the whole network, which is what gets saved and scored on images.
+ *
+ * <p>The backbone's pass always runs here (on a cluster: on the driver); only the trainable
+ * part's epochs go through the trainer's {@link EpochFitter}, e.g. to Spark, as batches of
+ * backbone outputs.
  */
 public final class FeatureTraining {
 
@@ -35,6 +39,10 @@ public final class FeatureTraining {
         double featureSeconds = (System.nanoTime() - t0) / 1e9;
         progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB, computed in %.0f s", net.name(),
                 net.frozenUntil(), fTrain.values(), (fTrain.bytes() + fVal.bytes()) / 1e6, featureSeconds));
+        if (!trainer.fitter().engine().equals(EpochFitter.LOCAL)) {
+            progress.line(String.format("[%s] the backbone ran here; the layers after %s train on %s", net.name(), net.frozenUntil(),
+                    trainer.fitter().summary()));
+        }
         try {
             // the backbone's pass is part of what training this model costs
             Trainer.Result r = trainer.fit(net.name(), helper::unfrozenGraph, fTrain, fVal, checkpoints, featureSeconds);

@@ -22,7 +22,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -35,6 +37,10 @@ import java.util.function.Supplier;
  * data resumes after its last epoch, and ends where an uninterrupted run would: every random
  * choice of an epoch (order, augmentation, dropout) is drawn from the seed and the epoch's
  * number, never from what ran before.
+ *
+ * <p>How each epoch's batches update the network is the {@link EpochFitter}'s business: on this
+ * machine by default, or on Spark. The batches are the same either way, and so is everything
+ * after them. A checkpoint remembers its engine: a run on one engine never continues another's.
  */
 public final class Trainer {
 
@@ -42,18 +48,28 @@ public final class Trainer {
 
     private final TrainingPlan plan;
     private final Progress progress;
+    private final EpochFitter fitter;
     private Consumer<EpochStats> afterEpoch = e -> {};
 
+    /** A trainer that fits on this machine ({@link EpochFitter#local()}). */
     public Trainer(TrainingPlan plan, Progress progress) {
+        this(plan, progress, EpochFitter.local());
+    }
+
+    /** A trainer whose epochs' batches update the network through {@code fitter}. */
+    public Trainer(TrainingPlan plan, Progress progress, EpochFitter fitter) {
         this.plan = plan;
         this.progress = progress;
+        this.fitter = fitter;
     }
 
     public TrainingPlan plan() { return plan; }
 
-    /** The same trainer (progress, hooks) with another plan. */
+    public EpochFitter fitter() { return fitter; }
+
+    /** The same trainer (progress, engine, hooks) with another plan. */
     public Trainer withPlan(TrainingPlan other) {
-        return new Trainer(other, progress).afterEpoch(afterEpoch);
+        return new Trainer(other, progress, fitter).afterEpoch(afterEpoch);
     }
 
     /** Called after each epoch's checkpoint is written (tests use it to interrupt a run). */
@@ -93,7 +109,7 @@ public final class Trainer {
                       double setupSeconds) throws IOException {
         ComputationGraph net = fresh.get();
         String fingerprint = fingerprint(model, net, train, val);
-        State state = new State(fingerprint, new History(model, List.of()));
+        State state = new State(fingerprint, fitter.engine(), new History(model, List.of()));
         boolean resumed = false;
         if (checkpoints != null) {
             State saved = readState(checkpoints.resolve(LATEST));
@@ -103,6 +119,9 @@ public final class Trainer {
                 resumed = true;
                 progress.line(String.format("[%s] resuming from %s after epoch %d of %d", model, checkpoints.resolve(LATEST),
                         state.history.size(), plan.epochs()));
+            } else if (saved != null && !saved.engine.equals(fitter.engine())) {
+                progress.line(String.format("[%s] the checkpoint in %s was trained on %s, this run trains on %s: starting afresh", model,
+                        checkpoints, saved.engine, fitter.engine()));
             } else if (saved != null) {
                 progress.line(String.format("[%s] the checkpoint in %s is of another plan, network or data: starting afresh", model, checkpoints));
             }
@@ -124,18 +143,13 @@ public final class Trainer {
             int[] order = shuffled(train.size(), new Random(plan.seed() * 31L + e));
             Random augment = plan.augment() ? new Random(plan.seed() * 17L + e + 1) : null;
             progress.start("epoch", e + 1, plan.epochs(), batches, n);
-            double lossSum = 0;
-            for (int from = 0; from < n; from += plan.batchSize()) {
-                int[] pos = Arrays.copyOfRange(order, from, Math.min(n, from + plan.batchSize()));
-                net.fit(new DataSet(train.inputs(pos, augment), plan.targets(bins, pos)));
-                lossSum += net.score() * pos.length;
-                progress.batch(from + pos.length);
-            }
+            int[] done = {0};
+            double fitLoss = fitter.fit(net, batches(train, bins, order, n, augment), k -> progress.batch(done[0] += k));
             progress.finish();
             double fitSeconds = (System.nanoTime() - t0) / 1e9;
             double[] tr = Scoring.accuracyAndLoss(net, train, trainSample, plan.batchSize() * 2);
             double[] va = Scoring.accuracyAndLoss(net, val, valAll, plan.batchSize() * 2);
-            EpochStats stats = new EpochStats(e + 1, lossSum / n, tr[1], tr[0], va[1], va[0], plan.learningRate(e),
+            EpochStats stats = new EpochStats(e + 1, fitLoss, tr[1], tr[0], va[1], va[0], plan.learningRate(e),
                     (System.nanoTime() - t0) / 1e9, n / fitSeconds);
             boolean improved = state.history.size() == 0 || stats.valAccuracy() > state.history.best().valAccuracy();
             state.history = state.history.with(stats);
@@ -182,6 +196,30 @@ public final class Trainer {
         return java.util.Optional.of(new Result(best, saved.history, saved.stopReason, saved.seconds, true));
     }
 
+    /**
+     * The epoch's mini-batches: the first {@code n} examples of {@code order} in batches of the
+     * plan's size (the last may be smaller), each made (and augmented) only when asked for, so
+     * the augmentation's draws follow the batches' order whoever fits them.
+     */
+    private Iterator<DataSet> batches(Examples train, int[] bins, int[] order, int n, Random augment) {
+        return new Iterator<>() {
+            private int from;
+
+            @Override
+            public boolean hasNext() {
+                return from < n;
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                int[] pos = Arrays.copyOfRange(order, from, Math.min(n, from + plan.batchSize()));
+                from += pos.length;
+                return new DataSet(train.inputs(pos, augment), plan.targets(bins, pos));
+            }
+        };
+    }
+
     /** Labels as one-hot rows. */
     static INDArray oneHot(int[] bins, int[] positions) {
         float[] y = new float[positions.length * AgeBins.COUNT];
@@ -205,7 +243,11 @@ public final class Trainer {
         return a;
     }
 
-    /** What must be the same for a checkpoint to be continued: model, plan, network configuration, data. */
+    /**
+     * What must be the same for a checkpoint to be continued: model, plan, network configuration,
+     * data, and the engine (named only when it is not this machine, so that checkpoints written
+     * before engines existed still resume).
+     */
     private String fingerprint(String model, ComputationGraph net, Examples train, Examples val) {
         MessageDigest md;
         try {
@@ -214,7 +256,8 @@ public final class Trainer {
             throw new IllegalStateException(e);
         }
         String s = model + "\n" + plan + "\n" + net.getConfiguration().toJson() + "\n" + train.size() + " " + Arrays.toString(train.bins())
-                + Arrays.toString(train.ages()) + "\n" + val.size() + Arrays.toString(val.bins());
+                + Arrays.toString(train.ages()) + "\n" + val.size() + Arrays.toString(val.bins())
+                + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "\nengine " + fitter.engine());
         return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -223,13 +266,16 @@ public final class Trainer {
     /** The trainer's state that travels inside latest.zip. */
     private static final class State {
         final String fingerprint;
+        /** The engine that trained it ({@link EpochFitter#engine()}). */
+        final String engine;
         History history;
         int sinceBest;
         double seconds;
         String stopReason;
 
-        State(String fingerprint, History history) {
+        State(String fingerprint, String engine, History history) {
             this.fingerprint = fingerprint;
+            this.engine = engine;
             this.history = history;
         }
     }
@@ -264,6 +310,7 @@ public final class Trainer {
         JsonObject o = new JsonObject();
         o.addProperty("fingerprint", s.fingerprint);
         o.addProperty("model", s.history.model());
+        o.addProperty("engine", s.engine);
         o.addProperty("since_best", s.sinceBest);
         o.addProperty("seconds", s.seconds);
         if (s.stopReason != null) o.addProperty("stop_reason", s.stopReason);
@@ -285,7 +332,9 @@ public final class Trainer {
             epochs.add(new EpochStats(a.get(0).getAsInt(), a.get(1).getAsDouble(), a.get(2).getAsDouble(), a.get(3).getAsDouble(),
                     a.get(4).getAsDouble(), a.get(5).getAsDouble(), a.get(6).getAsDouble(), a.get(7).getAsDouble(), a.get(8).getAsDouble()));
         }
-        State s = new State(o.get("fingerprint").getAsString(), new History(o.get("model").getAsString(), epochs));
+        // checkpoints from before engines were recorded are this machine's
+        String engine = o.has("engine") ? o.get("engine").getAsString() : EpochFitter.LOCAL;
+        State s = new State(o.get("fingerprint").getAsString(), engine, new History(o.get("model").getAsString(), epochs));
         s.sinceBest = o.get("since_best").getAsInt();
         s.seconds = o.get("seconds").getAsDouble();
         s.stopReason = o.has("stop_reason") ? o.get("stop_reason").getAsString() : null;

@@ -37,6 +37,11 @@ import java.util.Map;
  * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
  * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
  * notebook again with the same RUN_DIR resumes an interrupted model.
+ *
+ * <p>Where the epochs run is the session's {@link EpochFitter}: this machine unless
+ * {@link #trainingOn} says otherwise (notebook 07 and {@code ./agecnn train --spark} give it a
+ * Spark cluster). Everything else, and every file above, is the same whatever the engine; the
+ * engine is recorded with each model.
  */
 public final class TrainingSession {
 
@@ -58,6 +63,9 @@ public final class TrainingSession {
     private final double[] binAges;
     private final Map<String, Prepared> prepared = new LinkedHashMap<>();
     private final Map<String, ModelScore> scores = new LinkedHashMap<>();
+    /** The engine each trained model was trained on ({@link EpochFitter#summary()}). */
+    private final Map<String, String> engines = new HashMap<>();
+    private EpochFitter fitter = EpochFitter.local();
     private final Map<Integer, TensorCache> caches = new HashMap<>();
     private final Map<String, Integer> ageOf = new HashMap<>();
 
@@ -95,6 +103,19 @@ public final class TrainingSession {
     }
 
     public TrainingPlan plan() { return plan; }
+
+    /**
+     * Trains every model from now on through {@code fitter} (e.g. on Spark); by default this
+     * machine ({@link EpochFitter#local()}). For a model trained on cached backbone outputs only
+     * its trainable part goes to the fitter; the backbone's pass stays here.
+     */
+    public TrainingSession trainingOn(EpochFitter fitter) {
+        this.fitter = java.util.Objects.requireNonNull(fitter, "fitter");
+        return this;
+    }
+
+    /** Where the epochs run. */
+    public EpochFitter fitter() { return fitter; }
 
     /** The age each bin stands for (mean training age in it), as saved with every model. */
     public double[] binAges() { return binAges.clone(); }
@@ -153,9 +174,10 @@ public final class TrainingSession {
         Progress out = progress.forModel(name);
         out.line(String.format("[%s] %d parameters, %d trainable; %d training images, %d validation, batches of %d", name,
                 p.net().numParams(), Networks.trainableParams(p.net()), data.split().files(Split.TRAIN).size(),
-                data.split().files(Split.VAL).size(), plan.batchSize()));
+                data.split().files(Split.VAL).size(), plan.batchSize())
+                + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "; epochs on " + fitter.summary()));
         ImageExamples train = examples(Split.TRAIN, p.imageSize()), val = examples(Split.VAL, p.imageSize());
-        Trainer trainer = new Trainer(plan, out);
+        Trainer trainer = new Trainer(plan, out, fitter);
         Path checkpoints = params.runDir.resolve("checkpoints").resolve(name);
         Trainer.Result r;
         if (p.transfer() == null) {
@@ -172,7 +194,8 @@ public final class TrainingSession {
         Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
         ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Scoring.loss(probs, test.bins()), r.seconds(),
                 r.stopReason());
-        model = new SavedModel(r.net(), info.withMetrics(metrics(score)));
+        engines.put(name, fitter.summary());
+        model = new SavedModel(r.net(), info.withMetrics(metrics(score, fitter.summary())));
         model.save(modelFile(name));
         scores.put(name, score);
         out.line(String.format("[%s] test: %s; saved %s", name, m, modelFile(name)));
@@ -221,7 +244,7 @@ public final class TrainingSession {
         Path best = params.runDir.resolve("models").resolve("best.zip");
         Files.copy(modelFile(best().name()), best, StandardCopyOption.REPLACE_EXISTING);
         Map<String, Object> models = new LinkedHashMap<>();
-        scores.forEach((name, s) -> models.put(name, metrics(s)));
+        scores.forEach((name, s) -> models.put(name, metrics(s, engines.get(name))));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run_id", params.runDir.getFileName().toString());
         root.put("profile", params.profile.name().toLowerCase());
@@ -237,13 +260,18 @@ public final class TrainingSession {
 
     /** Facts for run.json: per model its test scores and time, and which model is best. */
     public void record(RunRecord record) {
-        scores.forEach((name, s) -> record.put("model", name, metrics(s)));
+        scores.forEach((name, s) -> record.put("model", name, metrics(s, engines.get(name))));
         if (!scores.isEmpty()) record.put("model", "best", best().name());
         unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
     }
 
-    /** One model's entry in metrics.json (and in its saved info). */
+    /** One model's entry in metrics.json (and in its saved info), without the engine. */
     static Map<String, Object> metrics(ModelScore s) {
+        return metrics(s, null);
+    }
+
+    /** The same, with the engine it was trained on ({@link EpochFitter#summary()}) when known. */
+    static Map<String, Object> metrics(ModelScore s, String engine) {
         EpochStats best = s.history().best();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("test_accuracy", s.test().accuracy());
@@ -263,6 +291,7 @@ public final class TrainingSession {
         m.put("images_per_second", s.imagesPerSecond());
         m.put("input_px", s.imageSize());
         m.put("backbone", s.title());
+        if (engine != null) m.put("engine", engine);
         return m;
     }
 
@@ -291,6 +320,8 @@ public final class TrainingSession {
         }
         m.put("stop_reason", r.stopReason());
         m.put("train_seconds", r.seconds());
+        // engine, and for a cluster its master, workers, averaging, ...
+        m.putAll(fitter.describe());
         return m;
     }
 

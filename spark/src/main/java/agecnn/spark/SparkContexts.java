@@ -1,9 +1,11 @@
 package agecnn.spark;
 
+import agecnn.model.FastPath;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,13 @@ import java.util.regex.Pattern;
  * file: {@code java @spark/java17.args ...}). In {@code local[N]} the workers are threads of this
  * JVM, so the flags this JVM was started with are all they get; on a cluster the same flags are
  * forwarded to the executors' JVMs ({@code spark.executor.extraJavaOptions}).
+ *
+ * <p>The OneDNN fast path ({@link FastPath}): in {@code local[N]} the workers share this JVM, so
+ * the switch {@link FastPath#enable()} set holds for them too. An executor of a cluster is a JVM
+ * of its own, where no project code runs before the workers build their copies of the network,
+ * so it gets the switch as a system property in the same extraJavaOptions; the other half of the
+ * work-around, a shim class, comes with the library jar the executors are given
+ * ({@code spark.jars}). {@code FAST_PATH=false} on the driver leaves it out.
  */
 public final class SparkContexts {
 
@@ -37,10 +46,13 @@ public final class SparkContexts {
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         } else {
-            conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", opensOfThisJvm()));
+            conf.setIfMissing("spark.executor.extraJavaOptions", String.join(" ", executorJavaOptions()));
             // Each task trains its own copy of the network; with one task per core, one native thread each.
             conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         }
+        // Parameter averaging returns the summed parameters and updater state to the driver: for a big
+        // network on images (VGG: 138 M parameters, 1.6 GB with Adam's state) more than the 1 GB default.
+        conf.setIfMissing("spark.driver.maxResultSize", "0");
         return new JavaSparkContext(conf);
     }
 
@@ -71,6 +83,13 @@ public final class SparkContexts {
                         + " (java @" + JAVA17_ARGS + " ...; ./agecnn train and mvn -Pspark do this)");
             }
         }
+    }
+
+    /** What an executor's JVM needs: this JVM's java.base openings and, unless opted out, the fast path's switch. */
+    static List<String> executorJavaOptions() {
+        List<String> opts = new ArrayList<>(opensOfThisJvm());
+        if (!FastPath.optedOut()) opts.add("-D" + FastPath.HELPERS_DISABLE + "=false");
+        return opts;
     }
 
     private static List<String> opensOfThisJvm() {

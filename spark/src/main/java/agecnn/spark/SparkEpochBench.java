@@ -1,93 +1,99 @@
 package agecnn.spark;
 
+import agecnn.model.EpochFitter;
+import agecnn.model.EpochStats;
+import agecnn.model.ModelScore;
+import agecnn.model.Progress;
+import agecnn.model.StudyBaselineCnn;
+import agecnn.model.TrainingSession;
 import agecnn.notebook.Params;
 import agecnn.obtain.ImageIndex;
 import agecnn.scrub.CleanData;
 import agecnn.scrub.Scrubbed;
 import agecnn.scrub.Split;
-import agecnn.scrub.TensorCache;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Seconds per training epoch of the baseline, one machine ({@code net.fit}) against Spark
- * {@code local[N]}, on a real subset. One JVM per mode (the first epoch of each is warm-up; Spark's
- * also exports the batches). Prints one line per epoch and a median per mode.
+ * Seconds per training epoch of the study's baseline on a real subset, on this machine against
+ * Spark {@code local[N]}: the same {@link TrainingSession} and trainer, only the
+ * {@link EpochFitter} differs. One JVM per mode; the first epoch is warm-up. Prints each epoch
+ * (fit seconds, the trainer's validation loss) and, per mode, the median of the later epochs.
  * <pre>
  * java @spark/java17.args -cp 'target/spark/classpath/*' agecnn.spark.SparkEpochBench \
  *     MODE PER_BIN SIZE BATCH EPOCHS [AVERAGING]
- *   MODE: local (every core, DL4J's own threads), local1 (one native thread), or a Spark master like local[2]
+ *   MODE: local (this machine, DL4J's own native threads), local1 (this machine, one native
+ *         thread), or a Spark master such as local[2] (cores / N native threads per worker)
  * </pre>
- * The data dir is UTKFACE_DIR; the cache goes under PROJECT_DIR/data/cache as for the notebooks.
+ * The images are UTKFACE_DIR's; the tensor cache goes under PROJECT_DIR/data/cache as for the
+ * notebooks, and the run (checkpoints, model) to a temporary folder.
  */
 public final class SparkEpochBench {
 
     private SparkEpochBench() {}
 
-    /** CPU time of this process, all threads: what the epoch cost, whatever else ran on the machine. */
-    static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    /** CPU time of this process, all threads: what the work cost, whatever else ran on the machine. */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     public static void main(String[] a) throws Exception {
         String mode = a[0];
         int perBin = Integer.parseInt(a[1]), size = Integer.parseInt(a[2]), batch = Integer.parseInt(a[3]), epochs = Integer.parseInt(a[4]);
-        int averaging = a.length > 5 ? Integer.parseInt(a[5]) : 5;
+        int averaging = a.length > 5 ? Integer.parseInt(a[5]) : SparkEpochFitter.DEFAULT_AVERAGING;
         long seed = 42;
-        Params params = Params.of(Map.of("PROJECT_DIR", Params.fromEnvironment().projectDir.toString(), "IMAGE_SIZE", Integer.toString(size)));
+        Path runDir = Files.createTempDirectory("agecnn-bench");
+        Params params = Params.of(Map.of("PROJECT_DIR", Params.fromEnvironment().projectDir.toString(), "IMAGE_SIZE", Integer.toString(size),
+                "RUN_DIR", runDir.toString(), "MODELS", StudyBaselineCnn.NAME, "EPOCHS", Integer.toString(epochs),
+                "BATCH_SIZE", Integer.toString(batch), "EPOCH_IMAGES", "0", "PATIENCE", "0", "SEED", Long.toString(seed)));
         ImageIndex index = ImageIndex.build(Path.of(System.getenv("UTKFACE_DIR")), perBin, seed);
         CleanData clean = CleanData.scrub(index.images());
         Split split = Split.balanced(clean.table(), perBin * 8 / 10, perBin / 10, perBin / 10, seed);
         Scrubbed data = new Scrubbed(params, index, clean, split);
-        TensorCache cache = data.cache();
-        SplitPart train = SplitPart.of(data, Split.TRAIN), val = SplitPart.of(data, Split.VAL);
-        List<DataSet> batches = SparkData.batches(cache, train, batch, seed);
-        MultiLayerNetwork net = SparkBaseline.network(size, seed);
-        double[] seconds = new double[epochs];
+        data.cache();
+        Progress progress = new Progress("", System.out, null, Duration.ofSeconds(30));
+
         String label;
-        if (mode.startsWith("local") && !mode.contains("[")) {
+        ModelScore score;
+        double cpu0 = cpuSeconds();
+        if (mode.equals("local") || mode.equals("local1")) {
             if (mode.equals("local1")) {
                 Nd4j.getEnvironment().setMaxMasterThreads(1);
                 Nd4j.factory().blas().setMaxThreads(1);
             }
-            label = mode + " (" + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j / " + Nd4j.factory().blas().getMaxThreads() + " BLAS threads)";
-            for (int e = 0; e < epochs; e++) {
-                long t0 = System.nanoTime(), c0 = cpuNanos();
-                net.fit(new ExistingDataSetIterator(batches));
-                seconds[e] = (System.nanoTime() - t0) / 1e9;
-                // Scored as SparkTrainer scores each epoch (train set, val set), so the CPU times compare.
-                SparkTrainer.meanLoss(net, batches);
-                double valLoss = SparkTrainer.meanLoss(net, SparkData.batchesInOrder(cache, val, 64));
-                System.out.printf("%s epoch %d: %.1f s, %.1f CPU s with scoring (val loss %.3f)%n", label, e + 1, seconds[e],
-                        (cpuNanos() - c0) / 1e9, valLoss);
-            }
+            label = "this machine (" + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j / " + Nd4j.factory().blas().getMaxThreads()
+                    + " BLAS threads)";
+            score = TrainingSession.start(params, data, progress).train(StudyBaselineCnn.NAME);
         } else {
-            label = mode + " averaging every " + averaging;
             try (JavaSparkContext sc = SparkContexts.open(mode, "bench")) {
-                long[] cpu = {cpuNanos()};
-                SparkTrainer.Result r = new SparkTrainer(sc, new SparkTrainer.Settings(batch, averaging, epochs, seed, null), null)
-                        .onEpoch(x -> {
-                            // CPU time here includes the epoch's scoring (train set on the workers, val on the driver).
-                            System.out.printf("%s epoch %d: %.1f s, %.1f CPU s with scoring (val loss %.3f)%n", label, x.epoch(),
-                                    x.seconds(), (cpuNanos() - cpu[0]) / 1e9, x.valLoss());
-                            cpu[0] = cpuNanos();
-                        })
-                        .train(net, SparkData.parallelize(sc, batches), cache, val);
-                for (int e = 0; e < epochs; e++) seconds[e] = r.history().get(e).seconds();
+                SparkEpochFitter fitter = new SparkEpochFitter(sc, 0, averaging, seed);
+                label = fitter.summary();
+                score = TrainingSession.start(params, data, progress).trainingOn(fitter).train(StudyBaselineCnn.NAME);
             }
         }
-        System.out.printf("machine load %s%n", java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
-        double[] warm = Arrays.copyOfRange(seconds, Math.min(1, epochs - 1), epochs);
+        double cpu = cpuSeconds() - cpu0;
+        int images = split.files(Split.TRAIN).size();
+        List<EpochStats> h = score.history().epochs();
+        double[] fit = new double[h.size()];
+        for (int e = 0; e < h.size(); e++) {
+            EpochStats s = h.get(e);
+            fit[e] = images / s.imagesPerSecond();
+            System.out.printf("%s epoch %d: fit %.1f s (with the trainer's scoring %.1f s), fit loss %.3f, val loss %.3f, val accuracy %.3f%n",
+                    label, s.epoch(), fit[e], s.seconds(), s.fitLoss(), s.valLoss(), s.valAccuracy());
+        }
+        System.out.printf("machine load %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        double[] warm = Arrays.copyOfRange(fit, Math.min(1, fit.length - 1), fit.length);
         Arrays.sort(warm);
-        System.out.printf("RESULT %s: %d training images at %d px, batch %d: first epoch %.1f s, median of the rest %.1f s%n",
-                label, train.size(), size, batch, seconds[0], warm[warm.length / 2]);
+        System.out.printf("RESULT %s: %d training images at %d px, batches of %d: first epoch %.1f s, median of the rest %.1f s; "
+                        + "process CPU %.0f s in all (%.0f s per epoch, with scoring and the test set)%n",
+                label, images, size, batch, fit[0], warm[warm.length / 2], cpu, cpu / h.size());
     }
 }

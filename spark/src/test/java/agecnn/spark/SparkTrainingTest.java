@@ -1,0 +1,264 @@
+package agecnn.spark;
+
+import agecnn.interpret.Metrics;
+import agecnn.interpret.RunModels;
+import agecnn.model.EpochFitter;
+import agecnn.model.ImageExamples;
+import agecnn.model.Progress;
+import agecnn.model.SavedModel;
+import agecnn.model.Scoring;
+import agecnn.model.StudyBaselineCnn;
+import agecnn.model.TrainingSession;
+import agecnn.model.WeightFile;
+import agecnn.notebook.Params;
+import agecnn.obtain.ImageIndex;
+import agecnn.obtain.IndexColumns;
+import agecnn.scrub.CleanData;
+import agecnn.scrub.Scrubbed;
+import agecnn.scrub.Split;
+import agecnn.testing.TestImages;
+import agecnn.testing.TestWeights;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Notebook 04's models trained on Spark {@code local[2]} (DL4J parameter averaging) and on this
+ * machine, through the same {@link TrainingSession} with the same real UTKFace subset, plan and
+ * epochs: the study's baseline on images, and MobileNet (when its weights are here) through the
+ * cached-feature path, its head trained on Spark on batches of backbone outputs. Spark's models
+ * score about as well, and its run folder holds what a local run's holds, so notebooks 05 and 06
+ * read it unchanged. (That one worker retraces this machine exactly: {@link SparkEpochFitterTest}.)
+ *
+ * <p>The same plan means the same batches (order, augmentation) of {@link #BATCH} per step. Spark
+ * gives each of the two workers one batch per round ({@link #AVERAGING} 1) and averages their
+ * parameters and Adam's state: about one step on two batches, so an epoch on Spark makes half
+ * as many optimiser steps as one on this machine, and its model lags a little at equal epochs.
+ */
+class SparkTrainingTest {
+
+    static final int PER_BIN = 60, TRAIN = 44, VAL = 8, TEST = 8;
+    static final int SIZE = 32, TRANSFER_SIZE = 64, BATCH = 16, EPOCHS = 6;
+    static final int WORKERS = 2, AVERAGING = 1;
+    static final long SEED = 42;
+    /**
+     * Held-out accuracy (val + test, 192 images), Spark vs this machine, absolute. 192 images put a
+     * binomial standard error of about 3 points on each accuracy near 20 %, so about 4 on the
+     * difference of two independent ones; two standard errors, plus a little for Spark's half as many
+     * optimiser steps, make 10 points.
+     */
+    static final double ACCURACY_TOLERANCE = 0.10;
+    /**
+     * Validation loss after the last epoch, Spark vs this machine, absolute: the learning curves
+     * themselves (the saved models are each run's best epoch by validation accuracy, which on 96
+     * images is a noisy pick). Spark's half as many steps leave it a little behind where the loss
+     * still falls fast: measured 0.08 for MobileNet's head (6 epochs), 0.02 for the baseline.
+     */
+    static final double LOSS_TOLERANCE = 0.15;
+
+    @TempDir
+    static Path tmp;
+    static Scrubbed data;
+    static JavaSparkContext sc;
+    static List<String> models;
+    static Path localRun, sparkRun;
+
+    @BeforeAll
+    static void trainOnBothEngines() throws Exception {
+        Path dir = TestImages.realDataDir();
+        Assumptions.assumeTrue(Files.isDirectory(dir), "no UTKFace data at " + dir);
+        models = new ArrayList<>(List.of(StudyBaselineCnn.NAME));
+        if (Files.isRegularFile(TestWeights.dir().resolve(WeightFile.MOBILENET_V1_025.fileName()))) models.add("mobilenet");
+        else System.out.println("no MobileNet weights in " + TestWeights.dir() + ": the baseline only");
+
+        ImageIndex index = ImageIndex.build(dir, PER_BIN, SEED);
+        CleanData clean = CleanData.scrub(index.images());
+        Split split = Split.balanced(clean.table(), TRAIN, VAL, TEST, SEED);
+        localRun = tmp.resolve("reports").resolve("local");
+        sparkRun = tmp.resolve("reports").resolve("spark");
+        data = new Scrubbed(params(localRun), index, clean, split);
+
+        long t0 = System.nanoTime();
+        TrainingSession local = TrainingSession.start(params(localRun), data, progress());
+        local.trainAll();
+        local.save();
+        long t1 = System.nanoTime();
+        sc = SparkContexts.open("local[" + WORKERS + "]", "SparkTrainingTest");
+        TrainingSession spark = TrainingSession.start(params(sparkRun), data, progress())
+                .trainingOn(new SparkEpochFitter(sc, WORKERS, AVERAGING, SEED));
+        spark.trainAll();
+        spark.save();
+        long t2 = System.nanoTime();
+        System.out.printf("trained %s in %.0f s on this machine, %.0f s on %s%n", models, (t1 - t0) / 1e9, (t2 - t1) / 1e9, sc.master());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) sc.stop();
+    }
+
+    static Params params(Path runDir) {
+        Map<String, String> p = new HashMap<>();
+        p.put("PROJECT_DIR", tmp.toString());
+        p.put("RUN_DIR", runDir.toString());
+        p.put("MODELS", String.join(",", models));
+        p.put("IMAGE_SIZE", Integer.toString(SIZE));
+        p.put("TRANSFER_IMAGE_SIZE", Integer.toString(TRANSFER_SIZE));
+        p.put("EPOCHS", Integer.toString(EPOCHS));
+        p.put("BATCH_SIZE", Integer.toString(BATCH));
+        p.put("PATIENCE", "0");                 // every epoch on both, whatever validation does
+        p.put("WEIGHTS_DIR", TestWeights.dir().toString());
+        p.put("SEED", Long.toString(SEED));
+        return Params.of(p);
+    }
+
+    static Progress progress() {
+        return new Progress("", new PrintStream(System.out, true), null, Duration.ofDays(1));
+    }
+
+    /** Held-out images (val, then test) at a size. */
+    static ImageExamples heldOut(int size) throws IOException {
+        List<String> files = new ArrayList<>(data.split().files(Split.VAL));
+        files.addAll(data.split().files(Split.TEST));
+        int[] bins = concat(data.split().bins(Split.VAL), data.split().bins(Split.TEST));
+        Map<String, Integer> ageOf = new HashMap<>();
+        var t = data.table();
+        for (int r = 0; r < t.rowCount(); r++) ageOf.put(t.getString(r, IndexColumns.FILE), t.intColumn(IndexColumns.AGE).getInt(r));
+        return new ImageExamples(data.cache(size), files, bins, files.stream().mapToInt(ageOf::get).toArray());
+    }
+
+    /** [accuracy, mean cross-entropy] of a saved model on the held-out images. */
+    static double[] score(Path modelFile) throws IOException {
+        SavedModel m = SavedModel.load(modelFile);
+        ImageExamples ex = heldOut(m.info().imageSize());
+        float[][] p = Scoring.probabilities((ComputationGraph) m.net(), ex, 64);
+        return new double[] {accuracy(p, ex.bins()), Scoring.loss(p, ex.bins())};
+    }
+
+    static double accuracy(float[][] p, int[] bins) {
+        int right = 0;
+        for (int i = 0; i < p.length; i++) if (Metrics.argMax(p[i]) == bins[i]) right++;
+        return (double) right / p.length;
+    }
+
+    @Test
+    void sparkTrainsEveryModelAboutAsWellAsThisMachine() throws IOException {
+        JsonObject metrics = json(sparkRun.resolve("metrics.json")).getAsJsonObject("models");
+        for (String m : models) {
+            double[] local = score(localRun.resolve("models").resolve(m + ".zip"));
+            double[] spark = score(sparkRun.resolve("models").resolve(m + ".zip"));
+            List<String> hl = history(localRun, m), hs = history(sparkRun, m);
+            double localVal = column(hl, EPOCHS, "val_loss"), sparkVal = column(hs, EPOCHS, "val_loss");
+            System.out.printf("%s: saved models on %d held-out images: this machine accuracy %.3f, loss %.3f; %s accuracy %.3f, loss %.3f;"
+                            + " validation loss after epoch %d: %.3f and %.3f%n", m, (VAL + TEST) * 12, local[0], local[1], sc.master(),
+                    spark[0], spark[1], EPOCHS, localVal, sparkVal);
+            assertEquals(local[0], spark[0], ACCURACY_TOLERANCE, m + ": held-out accuracy, Spark local[2] vs this machine");
+            assertEquals(localVal, sparkVal, LOSS_TOLERANCE, m + ": validation loss after the last epoch, Spark local[2] vs this machine");
+            // and it learns: the training loss falls from the first epoch to the last
+            double first = column(hs, 1, "fit_loss"), last = column(hs, EPOCHS, "fit_loss");
+            assertTrue(last < first - 0.05, m + " learns on Spark: fit loss " + first + " -> " + last);
+            assertEquals(EPOCHS, metrics.getAsJsonObject(m).get("epochs").getAsInt());
+        }
+    }
+
+    static List<String> history(Path run, String model) throws IOException {
+        return Files.readAllLines(run.resolve("checkpoints").resolve(model).resolve("history.csv"));
+    }
+
+    /** A value of an epoch (1-based) in a history.csv. */
+    static double column(List<String> history, int epoch, String name) {
+        int col = List.of(history.get(0).split(",")).indexOf(name);
+        return Double.parseDouble(history.get(epoch).split(",")[col]);
+    }
+
+    @Test
+    void aSparkRunLeavesTheFilesOfALocalRun() throws IOException {
+        for (String f : List.of("scores.csv", "metrics.json", "models/best.zip")) {
+            assertTrue(Files.isRegularFile(sparkRun.resolve(f)), f);
+        }
+        assertEquals(Files.readAllLines(localRun.resolve("scores.csv")).get(0), Files.readAllLines(sparkRun.resolve("scores.csv")).get(0));
+        JsonObject localMetrics = json(localRun.resolve("metrics.json")), sparkMetrics = json(sparkRun.resolve("metrics.json"));
+        assertEquals(localMetrics.keySet(), sparkMetrics.keySet(), "metrics.json");
+        assertEquals(new TreeSet<>(models), new TreeSet<>(sparkMetrics.getAsJsonObject("models").keySet()));
+        for (String m : models) {
+            Path ckpt = sparkRun.resolve("checkpoints").resolve(m);
+            for (String f : List.of("latest.zip", "best.zip", "history.csv")) assertTrue(Files.isRegularFile(ckpt.resolve(f)), m + " " + f);
+            List<String> history = Files.readAllLines(ckpt.resolve("history.csv"));
+            assertEquals(Files.readAllLines(localRun.resolve("checkpoints").resolve(m).resolve("history.csv")).get(0), history.get(0));
+            assertEquals(EPOCHS + 1, history.size(), m + ": a header and a line per epoch");
+            assertEquals(localMetrics.getAsJsonObject("models").getAsJsonObject(m).keySet(),
+                    sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).keySet(), m + "'s entry in metrics.json");
+
+            // the saved model is the one scored: it gives the test accuracy metrics.json reports
+            SavedModel saved = SavedModel.load(sparkRun.resolve("models").resolve(m + ".zip"));
+            assertEquals(m, saved.info().name());
+            ImageExamples test = new ImageExamples(data.cache(saved.info().imageSize()), data.split().files(Split.TEST),
+                    data.split().bins(Split.TEST), new int[data.split().files(Split.TEST).size()]);
+            double acc = accuracy(Scoring.probabilities((ComputationGraph) saved.net(), test, 64), test.bins());
+            assertEquals(sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("test_accuracy").getAsDouble(), acc, 1e-9, m);
+        }
+        // the baseline's saved model is its best checkpoint, output for output
+        SavedModel saved = SavedModel.load(sparkRun.resolve("models").resolve(StudyBaselineCnn.NAME + ".zip"));
+        ComputationGraph best = ModelSerializer.restoreComputationGraph(
+                sparkRun.resolve("checkpoints").resolve(StudyBaselineCnn.NAME).resolve("best.zip").toFile(), false);
+        INDArray x = heldOut(SIZE).inputs(new int[] {0, 1, 2, 3, 4}, null);
+        assertArrayEquals(best.outputSingle(false, x).ravel().toFloatVector(), saved.predict(x).ravel().toFloatVector(), 0f);
+        // notebook 05 finds the run's models
+        RunModels found = RunModels.in(sparkRun);
+        assertEquals(new TreeSet<>(models), new TreeSet<>(found.models().keySet()));
+        assertTrue(models.contains(found.best()), found.toString());
+    }
+
+    @Test
+    void theEngineIsRecordedWithEveryModel() throws IOException {
+        JsonObject localMetrics = json(localRun.resolve("metrics.json")), sparkMetrics = json(sparkRun.resolve("metrics.json"));
+        for (String m : models) {
+            Map<String, Object> training = SavedModel.load(sparkRun.resolve("models").resolve(m + ".zip")).info().training();
+            assertEquals(SparkEpochFitter.ENGINE, training.get("engine"), m);
+            assertEquals("local[" + WORKERS + "]", training.get("master"), m);
+            assertEquals(WORKERS, ((Number) training.get("workers")).intValue(), m);
+            assertEquals(AVERAGING, ((Number) training.get("averaging_frequency")).intValue(), m);
+            assertEquals(EpochFitter.LOCAL, SavedModel.load(localRun.resolve("models").resolve(m + ".zip")).info().training().get("engine"));
+
+            String engine = sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("engine").getAsString();
+            assertTrue(engine.startsWith("spark (master local[2], workers 2"), engine);
+            assertEquals(EpochFitter.LOCAL, localMetrics.getAsJsonObject("models").getAsJsonObject(m).get("engine").getAsString());
+            String state = ModelSerializer.getObjectFromFile(sparkRun.resolve("checkpoints").resolve(m).resolve("latest.zip").toFile(),
+                    "agecnn-trainer-state.json");
+            assertTrue(state.contains("\"engine\":\"spark\""), state);
+        }
+    }
+
+    private static JsonObject json(Path p) throws IOException {
+        return JsonParser.parseString(Files.readString(p)).getAsJsonObject();
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
