@@ -1,13 +1,11 @@
 package agecnn.model;
 
-import agecnn.scrub.AgeBins;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -218,13 +216,6 @@ public final class Trainer {
                 return new DataSet(train.inputs(pos, augment), plan.targets(bins, pos));
             }
         };
-    }
-
-    /** Labels as one-hot rows. */
-    static INDArray oneHot(int[] bins, int[] positions) {
-        float[] y = new float[positions.length * AgeBins.COUNT];
-        for (int k = 0; k < positions.length; k++) y[k * AgeBins.COUNT + bins[positions[k]]] = 1;
-        return Nd4j.create(y, new long[] {positions.length, AgeBins.COUNT}, 'c').castTo(DataType.FLOAT);
     }
 
     private int[] sample(int n) {

@@ -203,7 +203,7 @@ public final class TrainingSession {
     }
 
     /** Bin probabilities of a saved model for examples of its input size, in batches. */
-    static float[][] predict(SavedModel model, ImageExamples examples) {
+    public static float[][] predict(SavedModel model, ImageExamples examples) {
         float[][] out = new float[examples.size()][];
         int batch = 128;
         for (int from = 0; from < examples.size(); from += batch) {

@@ -42,7 +42,7 @@ class TransferTrainingTest {
         TransferNet tn = squeezeNet(48);
         ComputationGraph g = tn.graph();
         Map<String, INDArray> before = params(g);
-        g.fit(new DataSet(Nets.images(8, 48, 5), Trainer.oneHot(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, FeatureExamples.range(0, 8))));
+        g.fit(new DataSet(Nets.images(8, 48, 5), Nets.plan(1).targets(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, FeatureExamples.range(0, 8))));
         Map<String, INDArray> after = params(g);
         int frozenLayers = 0;
         for (String name : before.keySet()) {

@@ -217,7 +217,7 @@ class SparkTrainingTest {
             assertEquals(m, saved.info().name());
             ImageExamples test = new ImageExamples(data.cache(saved.info().imageSize()), data.split().files(Split.TEST),
                     data.split().bins(Split.TEST), new int[data.split().files(Split.TEST).size()]);
-            double acc = accuracy(predictions(saved, test), test.bins());
+            double acc = accuracy(TrainingSession.predict(saved, test), test.bins());
             assertEquals(sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("test_accuracy").getAsDouble(), acc, 1e-9, m);
         }
         // the baseline's saved model is its best checkpoint, output for output
@@ -262,14 +262,4 @@ class SparkTrainingTest {
         return out;
     }
 
-    /** The saved model's predictions (each image averaged with its mirror image, as every score is made), in batches. */
-    private static float[][] predictions(SavedModel saved, ImageExamples examples) {
-        float[][] out = new float[examples.size()][];
-        for (int from = 0; from < examples.size(); from += 64) {
-            int[] pos = java.util.stream.IntStream.range(from, Math.min(examples.size(), from + 64)).toArray();
-            INDArray p = saved.predict(examples.inputs(pos, null));
-            for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
-        }
-        return out;
-    }
 }
