@@ -5,84 +5,122 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * A frozen backbone's outputs for a set of images, computed once and kept in memory, so the
- * trainable part trains on them instead of on images. When the mirrored images' outputs are kept
- * too, augmentation picks the original or the mirror of each example at random (the only
- * augmentation that survives caching: crops would change the backbone's output).
+ * A frozen backbone's outputs for a set of images, computed once so the trainable part trains on
+ * them instead of on images. When the mirrored images' outputs are kept too, augmentation picks
+ * the original or the mirror of each example at random (the only augmentation that survives
+ * caching: crops would change the backbone's output).
+ *
+ * <p>The outputs live in a scratch file, not in memory: at 128 px and more they run to a gigabyte,
+ * which would be most of the run's memory budget. Batches are read back with positional reads,
+ * served from the operating system's page cache, which does not count as the process's resident
+ * memory and is given back under pressure. The file is deleted by {@link #close()}.
  */
-public final class FeatureExamples implements Examples {
+public final class FeatureExamples implements Examples, AutoCloseable {
 
-    /** Kept as 16-bit floats: half the memory, and far more precision than training needs. */
+    /** Kept as 16-bit floats: half the space, and far more precision than training needs. */
     static final DataType STORED = DataType.HALF;
     static final int BYTES_PER_VALUE = 2;
+    private static final String PREFIX = "backbone-outputs-", SUFFIX = ".f16";
 
-    private final INDArray features;   // [n, values per example]
-    private final INDArray mirrored;   // same, of the mirrored images; null when not computed
-    private final long[] shape;        // of one example, e.g. [channels, height, width]
+    private final Path file;
+    private final FileChannel channel;
+    private final int count;
+    private final boolean withMirrored;   // rows count..2*count-1 hold the mirrored images' outputs
+    private final long[] shape;           // of one example, e.g. [channels, height, width]
+    private final long values;
     private final int[] bins;
     private final int[] ages;
 
-    FeatureExamples(INDArray features, INDArray mirrored, long[] shape, int[] bins, int[] ages) {
-        this.features = features;
-        this.mirrored = mirrored;
+    private FeatureExamples(Path file, FileChannel channel, int count, boolean withMirrored, long[] shape, int[] bins, int[] ages) {
+        this.file = file;
+        this.channel = channel;
+        this.count = count;
+        this.withMirrored = withMirrored;
         this.shape = shape.clone();
+        this.values = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         this.bins = bins.clone();
         this.ages = ages.clone();
     }
 
     /**
-     * Runs the frozen part of the helper's network over the images, batch by batch.
+     * Runs the frozen part of the helper's network over the images, batch by batch, into a
+     * scratch file in {@code dir} (left-overs of a killed run there are removed first).
      *
      * @param withMirrored also compute the outputs of the mirrored images (for augmentation)
      */
     public static FeatureExamples compute(TransferLearningHelper helper, ImageExamples images, boolean withMirrored,
-                                          int batchSize, Progress progress) {
-        INDArray plain = null, mirror = null;
-        long[] shape = null;
-        int n = images.size();
-        int passes = withMirrored ? 2 : 1;
-        progress.start("backbone pass", 1, 1, passes * ((n + batchSize - 1) / batchSize), passes * n);
-        int done = 0;
-        for (int from = 0; from < n; from += batchSize) {
-            int[] pos = range(from, Math.min(n, from + batchSize));
-            INDArray x = images.inputs(pos, null);
-            for (int pass = 0; pass < passes; pass++) {
-                INDArray in = pass == 0 ? x : Augmentation.flip(x);
-                INDArray f = helper.featurize(new MultiDataSet(in, Nd4j.zeros(DataType.FLOAT, pos.length, 1))).getFeatures(0);
-                if (shape == null) {
-                    shape = Arrays.copyOfRange(f.shape(), 1, f.rank());
-                    long values = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-                    plain = Nd4j.create(STORED, n, values);
-                    if (withMirrored) mirror = Nd4j.create(STORED, n, values);
+                                          int batchSize, Progress progress, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = Files.createTempFile(dir, PREFIX, SUFFIX);
+        file.toFile().deleteOnExit();
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            long[] shape = null;
+            int n = images.size();
+            int passes = withMirrored ? 2 : 1;
+            progress.start("backbone pass", 1, 1, passes * ((n + batchSize - 1) / batchSize), passes * n);
+            int done = 0;
+            for (int from = 0; from < n; from += batchSize) {
+                int[] pos = range(from, Math.min(n, from + batchSize));
+                INDArray x = images.inputs(pos, null);
+                for (int pass = 0; pass < passes; pass++) {
+                    INDArray in = pass == 0 ? x : Augmentation.flip(x);
+                    INDArray f = helper.featurize(new MultiDataSet(in, Nd4j.zeros(DataType.FLOAT, pos.length, 1))).getFeatures(0);
+                    if (shape == null) shape = Arrays.copyOfRange(f.shape(), 1, f.rank());
+                    INDArray rows = f.castTo(STORED).dup('c');
+                    long rowBytes = rows.length() / pos.length * BYTES_PER_VALUE;
+                    writeFully(ch, rows.data().asNio(), ((long) pass * n + from) * rowBytes);
+                    rows.close();
+                    done += pos.length;
+                    progress.batch(done);
                 }
-                INDArray target = pass == 0 ? plain : mirror;
-                target.get(NDArrayIndex.interval(from, from + pos.length), NDArrayIndex.all())
-                        .assign(f.reshape('c', pos.length, target.size(1)).castTo(STORED));
-                done += pos.length;
-                progress.batch(done);
             }
+            progress.finish();
+            return new FeatureExamples(file, ch, n, withMirrored, shape, images.bins(), images.ages());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(file);
+            throw e;
         }
-        progress.finish();
-        return new FeatureExamples(plain, mirror, shape, images.bins(), images.ages());
+    }
+
+    /** Removes scratch files that a killed run left in {@code dir}. */
+    static void removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+            for (Path p : s) Files.deleteIfExists(p);
+        }
+    }
+
+    /** Bytes that outputs of {@code examples} examples of {@code values} values each take on disk. */
+    static long bytesFor(long values, long examples) {
+        return values * examples * BYTES_PER_VALUE;
     }
 
     /** Values per example. */
     public long values() {
-        return features.size(1);
+        return values;
     }
 
-    /** Bytes held in memory. */
+    /** Bytes in the scratch file. */
     public long bytes() {
-        return (mirrored == null ? 1 : 2) * features.length() * features.dataType().width();
+        return bytesFor(values, (withMirrored ? 2L : 1L) * count);
     }
 
-    @Override public int size() { return (int) features.size(0); }
+    @Override public int size() { return count; }
 
     @Override public int[] bins() { return bins.clone(); }
 
@@ -93,18 +131,38 @@ public final class FeatureExamples implements Examples {
         long[] s = new long[shape.length + 1];
         s[0] = positions.length;
         System.arraycopy(shape, 0, s, 1, shape.length);
-        INDArray out = Nd4j.create(STORED, positions.length, features.size(1));
-        for (int k = 0; k < positions.length; k++) {
-            boolean mirror = augment != null && mirrored != null && augment.nextBoolean();
-            out.putRow(k, (mirror ? mirrored : features).getRow(positions[k]));
+        INDArray out = Nd4j.create(STORED, positions.length, values);
+        ByteBuffer buf = out.data().asNio();
+        long rowBytes = values * BYTES_PER_VALUE;
+        try {
+            for (int k = 0; k < positions.length; k++) {
+                int p = positions[k];
+                if (p < 0 || p >= count) throw new IndexOutOfBoundsException("example " + p + " of " + count);
+                boolean mirror = augment != null && withMirrored && augment.nextBoolean();
+                buf.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
+                long at = ((mirror ? count : 0) + (long) p) * rowBytes;
+                while (buf.hasRemaining()) {
+                    if (channel.read(buf, at + buf.position() - k * rowBytes) < 0) throw new IOException("ends before example " + p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read backbone outputs from " + file + ": " + e.getMessage(), e);
         }
-        return out.castTo(DataType.FLOAT).reshape('c', s);
+        INDArray result = out.castTo(DataType.FLOAT).reshape('c', s);
+        out.close();
+        return result;
     }
 
-    /** Frees the arrays now rather than when the garbage collector gets to them. */
-    public void close() {
-        features.close();
-        if (mirrored != null) mirrored.close();
+    /** Deletes the scratch file. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        Files.deleteIfExists(file);
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        buf.position(0);
+        while (buf.hasRemaining()) ch.write(buf, position + buf.position());
     }
 
     static int[] range(int from, int to) {

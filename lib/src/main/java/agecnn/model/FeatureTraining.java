@@ -34,11 +34,19 @@ public final class FeatureTraining {
         }
         int batch = trainer.plan().batchSize() * 2;
         long t0 = System.nanoTime();
-        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().cachesMirrors(), batch, progress);
-        FeatureExamples fVal = FeatureExamples.compute(helper, val, false, batch, progress);
+        Path scratch = scratchDir(checkpoints);
+        if (checkpoints != null) FeatureExamples.removeLeftovers(scratch);
+        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().cachesMirrors(), batch, progress, scratch);
+        FeatureExamples fVal;
+        try {
+            fVal = FeatureExamples.compute(helper, val, false, batch, progress, scratch);
+        } catch (IOException | RuntimeException e) {
+            fTrain.close();
+            throw e;
+        }
         double featureSeconds = (System.nanoTime() - t0) / 1e9;
-        progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB, computed in %.0f s", net.name(),
-                net.frozenUntil(), fTrain.values(), (fTrain.bytes() + fVal.bytes()) / 1e6, featureSeconds));
+        progress.line(String.format("[%s] backbone outputs at %s: %d values per image, %.0f MB in %s, computed in %.0f s", net.name(),
+                net.frozenUntil(), fTrain.values(), (fTrain.bytes() + fVal.bytes()) / 1e6, scratch, featureSeconds));
         if (!trainer.fitter().engine().equals(EpochFitter.LOCAL)) {
             progress.line(String.format("[%s] the backbone ran here; the layers after %s train on %s", net.name(), net.frozenUntil(),
                     trainer.fitter().summary()));
@@ -52,6 +60,11 @@ public final class FeatureTraining {
             fTrain.close();
             fVal.close();
         }
+    }
+
+    /** Where the backbone's outputs are kept while the model trains: beside its checkpoints. */
+    static Path scratchDir(Path checkpoints) {
+        return checkpoints != null ? checkpoints : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     /** Copies the weights of every layer of the trained part into the layer of the same name. */

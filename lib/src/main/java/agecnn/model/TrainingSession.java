@@ -49,10 +49,10 @@ public final class TrainingSession {
     public static final List<String> KNOWN = List.of(StudyBaselineCnn.NAME, "mobilenet", "squeezenet", "efficientnetb0",
             "vgg16", "vgg19", "resnet50");
     /**
-     * Backbone outputs kept in memory (as 16-bit floats) up to this size; a bigger backbone trains
-     * on images. Within the kernel's 2 GiB of off-heap memory (see the launcher's KERNEL_JVM_OPTS).
+     * Space left free on the disk beside a model's cached backbone outputs (a scratch file, see
+     * {@link FeatureExamples}), for checkpoints and saved models; with less, the model trains on images.
      */
-    static final long FEATURE_BUDGET_BYTES = 1L << 30;
+    static final long DISK_MARGIN_BYTES = 1L << 30;
 
     private final Params params;
     private final Scrubbed data;
@@ -67,6 +67,7 @@ public final class TrainingSession {
     private final Map<String, String> engines = new HashMap<>();
     private EpochFitter fitter = EpochFitter.local();
     private final Map<Integer, TensorCache> caches = new HashMap<>();
+    private final Map<String, Boolean> featuresFit = new HashMap<>();
     private final Map<String, Integer> ageOf = new HashMap<>();
 
     /** A model ready to train, or why it cannot be. */
@@ -368,13 +369,29 @@ public final class TrainingSession {
         }
     }
 
-    /** Whether the frozen part's outputs for the training (and mirrored) and validation images fit in memory. */
+    /**
+     * Whether the frozen part's outputs for the training (and mirrored) and validation images fit
+     * on the disk of the run's folder, with {@link #DISK_MARGIN_BYTES} to spare. Decided once per model.
+     */
     private boolean featuresFit(TransferNet tn) {
-        Map<String, InputType> types = tn.graph().getConfiguration()
-                .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
-        long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
-        long examples = (long) data.split().files(Split.TRAIN).size() * (plan.cachesMirrors() ? 2 : 1) + data.split().files(Split.VAL).size();
-        return values * examples * FeatureExamples.BYTES_PER_VALUE <= FEATURE_BUDGET_BYTES;
+        return featuresFit.computeIfAbsent(tn.name(), n -> {
+            Map<String, InputType> types = tn.graph().getConfiguration()
+                    .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
+            long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
+            long examples = (long) data.split().files(Split.TRAIN).size() * (plan.cachesMirrors() ? 2 : 1) + data.split().files(Split.VAL).size();
+            long needed = FeatureExamples.bytesFor(values, examples);
+            try {
+                Path dir = params.runDir;
+                Files.createDirectories(dir);
+                long free = Files.getFileStore(dir).getUsableSpace();
+                if (needed + DISK_MARGIN_BYTES <= free) return true;
+                progress.line(String.format("[%s] trains on images: its backbone outputs need %.1f GB on disk and %s has %.1f GB free",
+                        n, needed / 1e9, dir, free / 1e9));
+            } catch (IOException e) {
+                progress.line("[" + n + "] trains on images: cannot check free disk space in " + params.runDir + ": " + e.getMessage());
+            }
+            return false;
+        });
     }
 
     private ImageExamples examples(String split, int size) throws IOException {

@@ -73,7 +73,7 @@ class TransferTrainingTest {
 
         // the whole network on images gives what the trained part gave on the cached outputs
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples features = FeatureExamples.compute(helper, val, false, 8, Progress.quiet());
+        FeatureExamples features = FeatureExamples.compute(helper, val, false, 8, Progress.quiet(), tmp);
         float[][] onFeatures = Scoring.probabilities(helper.unfrozenGraph(), features, 8);
         float[][] onImages = Scoring.probabilities(tn.graph(), val, 8);
         for (int i = 0; i < val.size(); i++) assertArrayEquals(onImages[i], onFeatures[i], 2e-3f, "image " + i);
@@ -104,12 +104,44 @@ class TransferTrainingTest {
         ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 13);
         TransferNet tn = squeezeNet(48);
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples f = FeatureExamples.compute(helper, images, true, 4, Progress.quiet());
+        FeatureExamples f = FeatureExamples.compute(helper, images, true, 4, Progress.quiet(), tmp);
         int[] all = FeatureExamples.range(0, 6);
         assertEquals(f.inputs(all, null), f.inputs(all, null));
         INDArray augmented = f.inputs(all, new Random(1));
         assertNotEquals(f.inputs(all, null), augmented, "some examples are mirrored");
         assertEquals(augmented, f.inputs(all, new Random(1)), "the same generator picks the same mirrors");
+    }
+
+    @Test
+    void outputsLiveInAScratchFileThatCloseDeletes() throws IOException {
+        ImageExamples images = SyntheticImages.examples(tmp, 5, 48, 16);
+        TransferNet tn = squeezeNet(48);
+        TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
+        Path dir = tmp.resolve("scratch");
+        java.nio.file.Files.createDirectories(dir);
+        Path leftover = java.nio.file.Files.createFile(dir.resolve("backbone-outputs-123.f16"));
+        FeatureExamples.removeLeftovers(dir);
+        assertFalse(java.nio.file.Files.exists(leftover), "a killed run's scratch file is removed");
+
+        FeatureExamples f = FeatureExamples.compute(helper, images, true, 2, Progress.quiet(), dir);
+        java.util.List<Path> files;
+        try (var s = java.nio.file.Files.list(dir)) { files = s.toList(); }
+        assertEquals(1, files.size());
+        assertEquals(f.bytes(), java.nio.file.Files.size(files.get(0)), "plain and mirrored outputs, 2 bytes a value");
+        assertEquals(2 * 5 * f.values() * 2, f.bytes());
+
+        // what comes back from the file is the backbone's output, to 16-bit precision, in any order
+        int[] order = {4, 0, 3};
+        INDArray expected = helper.featurize(new org.nd4j.linalg.dataset.MultiDataSet(images.inputs(order, null),
+                org.nd4j.linalg.factory.Nd4j.zeros(order.length, 1))).getFeatures(0);
+        INDArray got = f.inputs(order, null);
+        assertArrayEquals(expected.shape(), got.shape());
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(expected.sub(got).amaxNumber().doubleValue() <= 2e-3 * scale + 1e-6, "16-bit copy of the outputs");
+        assertThrows(IndexOutOfBoundsException.class, () -> f.inputs(new int[] {5}, null));
+
+        f.close();
+        try (var s = java.nio.file.Files.list(dir)) { assertEquals(0, s.count(), "close deletes the scratch file"); }
     }
 
     private static double accuracy(float[][] p, int[] bins) {
