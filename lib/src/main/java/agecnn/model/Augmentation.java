@@ -24,7 +24,9 @@ public final class Augmentation {
         long[] s = batch.shape();
         int n = (int) s[0], c = (int) s[1], h = (int) s[2], w = (int) s[3];
         if (h != w) throw new IllegalArgumentException("augmentation expects square images, got " + h + "x" + w);
-        float[] in = batch.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        INDArray copy = batch.castTo(DataType.FLOAT).dup('c');
+        float[] in = copy.data().asFloat();
+        copy.close();   // freed now, not when the collector gets to it: batches run to tens of MB
         float[] out = new float[in.length];
         int plane = h * w, image = c * plane;
         for (int i = 0; i < n; i++) {
@@ -40,7 +42,9 @@ public final class Augmentation {
     public static INDArray flip(INDArray batch) {
         long[] s = batch.shape();
         int n = (int) s[0], c = (int) s[1], h = (int) s[2], w = (int) s[3];
-        float[] in = batch.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        INDArray copy = batch.castTo(DataType.FLOAT).dup('c');
+        float[] in = copy.data().asFloat();
+        copy.close();   // freed now, not when the collector gets to it: batches run to tens of MB
         float[] out = new float[in.length];
         for (int p = 0; p < n * c * h; p++) {
             int row = p * w;

@@ -1,9 +1,8 @@
 package agecnn.model;
 
-import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -56,12 +56,12 @@ public final class FeatureExamples implements Examples, AutoCloseable {
     }
 
     /**
-     * Runs the frozen part of the helper's network over the images, batch by batch, into a
-     * scratch file in {@code dir} (left-overs of a killed run there are removed first).
+     * Runs the network's frozen part, up to and including vertex {@code until}, over the images,
+     * batch by batch, into a scratch file in {@code dir}.
      *
      * @param withMirrored also compute the outputs of the mirrored images (for augmentation)
      */
-    public static FeatureExamples compute(TransferLearningHelper helper, ImageExamples images, boolean withMirrored,
+    public static FeatureExamples compute(ComputationGraph net, String until, ImageExamples images, boolean withMirrored,
                                           int batchSize, Progress progress, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = Files.createTempFile(dir, PREFIX, SUFFIX);
@@ -78,15 +78,20 @@ public final class FeatureExamples implements Examples, AutoCloseable {
                 INDArray x = images.inputs(pos, null);
                 for (int pass = 0; pass < passes; pass++) {
                     INDArray in = pass == 0 ? x : Augmentation.flip(x);
-                    INDArray f = helper.featurize(new MultiDataSet(in, Nd4j.zeros(DataType.FLOAT, pos.length, 1))).getFeatures(0);
+                    // only the one vertex's output, not every layer's (TransferLearningHelper.featurize
+                    // keeps them all, hundreds of MB a batch waiting for the garbage collector)
+                    INDArray f = net.output(List.of(until), false, new INDArray[] {in}, null)[0];
                     if (shape == null) shape = Arrays.copyOfRange(f.shape(), 1, f.rank());
                     INDArray rows = f.castTo(STORED).dup('c');
                     long rowBytes = rows.length() / pos.length * BYTES_PER_VALUE;
                     writeFully(ch, rows.data().asNio(), ((long) pass * n + from) * rowBytes);
                     rows.close();
+                    f.close();
+                    if (in != x) in.close();
                     done += pos.length;
                     progress.batch(done);
                 }
+                x.close();
             }
             progress.finish();
             return new FeatureExamples(file, ch, n, withMirrored, shape, images.bins(), images.ages());

@@ -36,10 +36,10 @@ public final class FeatureTraining {
         long t0 = System.nanoTime();
         Path scratch = scratchDir(checkpoints);
         if (checkpoints != null) FeatureExamples.removeLeftovers(scratch);
-        FeatureExamples fTrain = FeatureExamples.compute(helper, train, trainer.plan().cachesMirrors(), batch, progress, scratch);
+        FeatureExamples fTrain = FeatureExamples.compute(net.graph(), net.frozenUntil(), train, trainer.plan().cachesMirrors(), batch, progress, scratch);
         FeatureExamples fVal;
         try {
-            fVal = FeatureExamples.compute(helper, val, false, batch, progress, scratch);
+            fVal = FeatureExamples.compute(net.graph(), net.frozenUntil(), val, false, batch, progress, scratch);
         } catch (IOException | RuntimeException e) {
             fTrain.close();
             throw e;

@@ -73,7 +73,7 @@ class TransferTrainingTest {
 
         // the whole network on images gives what the trained part gave on the cached outputs
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples features = FeatureExamples.compute(helper, val, false, 8, Progress.quiet(), tmp);
+        FeatureExamples features = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), val, false, 8, Progress.quiet(), tmp);
         float[][] onFeatures = Scoring.probabilities(helper.unfrozenGraph(), features, 8);
         float[][] onImages = Scoring.probabilities(tn.graph(), val, 8);
         for (int i = 0; i < val.size(); i++) assertArrayEquals(onImages[i], onFeatures[i], 2e-3f, "image " + i);
@@ -104,7 +104,7 @@ class TransferTrainingTest {
         ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 13);
         TransferNet tn = squeezeNet(48);
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples f = FeatureExamples.compute(helper, images, true, 4, Progress.quiet(), tmp);
+        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, true, 4, Progress.quiet(), tmp);
         int[] all = FeatureExamples.range(0, 6);
         assertEquals(f.inputs(all, null), f.inputs(all, null));
         INDArray augmented = f.inputs(all, new Random(1));
@@ -123,7 +123,7 @@ class TransferTrainingTest {
         FeatureExamples.removeLeftovers(dir);
         assertFalse(java.nio.file.Files.exists(leftover), "a killed run's scratch file is removed");
 
-        FeatureExamples f = FeatureExamples.compute(helper, images, true, 2, Progress.quiet(), dir);
+        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, true, 2, Progress.quiet(), dir);
         java.util.List<Path> files;
         try (var s = java.nio.file.Files.list(dir)) { files = s.toList(); }
         assertEquals(1, files.size());
