@@ -144,11 +144,8 @@ public final class FeatureExamples implements Examples, AutoCloseable {
                 int p = positions[k];
                 if (p < 0 || p >= count) throw new IndexOutOfBoundsException("example " + p + " of " + count);
                 boolean mirror = augment != null && withMirrored && augment.nextBoolean();
-                buf.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
-                long at = ((mirror ? count : 0) + (long) p) * rowBytes;
-                while (buf.hasRemaining()) {
-                    if (channel.read(buf, at + buf.position() - k * rowBytes) < 0) throw new IOException("ends before example " + p);
-                }
+                ByteBuffer row = buf.slice((int) (k * rowBytes), (int) rowBytes);
+                readFully(row, ((mirror ? count : 0) + (long) p) * rowBytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read backbone outputs from " + file + ": " + e.getMessage(), e);
@@ -163,6 +160,12 @@ public final class FeatureExamples implements Examples, AutoCloseable {
     public void close() throws IOException {
         channel.close();
         Files.deleteIfExists(file);
+    }
+
+    private void readFully(ByteBuffer dst, long position) throws IOException {
+        while (dst.hasRemaining()) {
+            if (channel.read(dst, position + dst.position()) < 0) throw new IOException("the file ends at byte " + position);
+        }
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
