@@ -26,6 +26,14 @@ public interface KerasBackbone {
         return weightFile().map(WeightFile::fileName).orElseThrow();
     }
 
+    /**
+     * What LEARNING_RATE is divided by for this backbone: 1 for backbones with batch
+     * normalization; more for those without, whose pretrained layers a full-size step wrecks.
+     */
+    default double learningRateDivisor() {
+        return 1;
+    }
+
     /** The input convention of the weights, read from the file when the file carries it. */
     InputScaling scaling(KerasWeights weights);
 

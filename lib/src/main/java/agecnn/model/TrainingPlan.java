@@ -60,6 +60,11 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, mirrorFeatures, labelSpread, seed);
     }
 
+    /** The same plan at another initial learning rate. */
+    public TrainingPlan withLearningRate(double rate) {
+        return new TrainingPlan(epochs, batchSize, epochImages, rate, lrDecay, patience, augment, mirrorFeatures, labelSpread, seed);
+    }
+
     /** Training targets of the examples at {@code positions}: [n, 12], each row summing to 1. */
     public INDArray targets(int[] bins, int[] positions) {
         float[] y = new float[positions.length * AgeBins.COUNT];

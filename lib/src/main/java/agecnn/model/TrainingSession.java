@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -32,8 +33,9 @@ import java.util.Map;
 
 /**
  * What notebook 04 does, in a few calls: it prepares the run's models (the pretrained ones only
- * when their weights are really there), trains each with the same plan, scores it on the test
- * set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
+ * when their weights are really there), trains each with the same plan (a backbone without batch
+ * normalization at a share of its learning rate, {@link KerasBackbone#learningRateDivisor}), scores
+ * it on the test set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
  * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
  * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
  * notebook again with the same RUN_DIR resumes an interrupted model.
@@ -72,7 +74,7 @@ public final class TrainingSession {
 
     /** A model ready to train, or why it cannot be. */
     private record Prepared(String name, String title, int imageSize, String weightsFrom, ComputationGraph baseline, TransferNet transfer,
-                            String unavailable) {
+                            String unavailable, TrainingPlan plan) {
         ComputationGraph net() {
             return baseline != null ? baseline : transfer.graph();
         }
@@ -129,7 +131,7 @@ public final class TrainingSession {
     public Table models() {
         Table t = Table.create("models", StringColumn.create("model"), StringColumn.create("backbone"), IntColumn.create("input_px"),
                 LongColumn.create("parameters"), LongColumn.create("trainable"), StringColumn.create("trained"),
-                StringColumn.create("weights"));
+                DoubleColumn.create("learning_rate"), StringColumn.create("weights"));
         for (String name : params.models) {
             Prepared p = prepared.computeIfAbsent(name, this::prepare);
             t.stringColumn("model").append(name);
@@ -139,12 +141,14 @@ public final class TrainingSession {
                 t.longColumn("parameters").appendMissing();
                 t.longColumn("trainable").appendMissing();
                 t.stringColumn("trained").append("-");
+                t.doubleColumn("learning_rate").appendMissing();
                 t.stringColumn("weights").append("NOT AVAILABLE: " + p.unavailable());
             } else {
                 t.longColumn("parameters").append(p.net().numParams());
                 t.longColumn("trainable").append(Networks.trainableParams(p.net()));
                 t.stringColumn("trained").append(p.transfer() == null ? "all layers, on images"
                         : "after " + p.transfer().frozenUntil() + ", on " + (featuresFit(p.transfer()) ? "cached backbone outputs" : "images"));
+                t.doubleColumn("learning_rate").append(p.plan().learningRate());
                 t.stringColumn("weights").append(p.weightsFrom());
             }
         }
@@ -176,9 +180,10 @@ public final class TrainingSession {
         out.line(String.format("[%s] %d parameters, %d trainable; %d training images, %d validation, batches of %d", name,
                 p.net().numParams(), Networks.trainableParams(p.net()), data.split().files(Split.TRAIN).size(),
                 data.split().files(Split.VAL).size(), plan.batchSize())
+                + (p.plan().learningRate() == plan.learningRate() ? "" : "; learning rate " + p.plan().learningRate())
                 + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "; epochs on " + fitter.summary()));
         ImageExamples train = examples(Split.TRAIN, p.imageSize()), val = examples(Split.VAL, p.imageSize());
-        Trainer trainer = new Trainer(plan, out, fitter);
+        Trainer trainer = new Trainer(p.plan(), out, fitter);
         Path checkpoints = params.runDir.resolve("checkpoints").resolve(name);
         Trainer.Result r;
         if (p.transfer() == null) {
@@ -302,7 +307,7 @@ public final class TrainingSession {
         m.put("epochs_run", r.history().size());
         m.put("best_epoch", r.history().best().epoch());
         m.put("batch_size", plan.batchSize());
-        m.put("optimizer", "Adam, learning rate " + plan.learningRate() + " times " + plan.lrDecay() + " per epoch");
+        m.put("optimizer", "Adam, learning rate " + p.plan().learningRate() + " times " + plan.lrDecay() + " per epoch");
         m.put("patience", plan.patience());
         boolean cached = p.transfer() != null && featuresFit(p.transfer());
         m.put("augmentation", !plan.augment() || cached && !plan.cachesMirrors() ? "none"
@@ -330,7 +335,7 @@ public final class TrainingSession {
         try {
             if (name.equals(StudyBaselineCnn.NAME)) {
                 ComputationGraph net = StudyBaselineCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
-                return new Prepared(name, StudyBaselineCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null);
+                return new Prepared(name, StudyBaselineCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan);
             }
             int size = params.transferImageSize;
             if (ZooBackbone.named(name).isPresent()) {
@@ -339,11 +344,11 @@ public final class TrainingSession {
                 try {
                     pretrained = z.pretrained(store);
                 } catch (IOException e) {
-                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage());
+                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan);
                 }
                 TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
                         plan.updater(), plan.seed());
-                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null);
+                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, plan);
             }
             KerasBackbone b = name.equals("mobilenet") ? new MobileNetV1() : name.equals("squeezenet") ? new SqueezeNet11() : new EfficientNetB0();
             Path file;
@@ -351,22 +356,29 @@ public final class TrainingSession {
                 try {
                     file = store.resolve(b.weightFile().get());
                 } catch (IOException e) {
-                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage());
+                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan);
                 }
             } else {
                 file = store.find(b.weightFileName()).orElse(null);
                 if (file == null) {
                     return new Prepared(name, b.title(), size, null, null, null, b.weightFileName() + " is not in WEIGHTS_DIR ("
-                            + store.localDir() + "); put the Keras file there to train " + name);
+                            + store.localDir() + "); put the Keras file there to train " + name, plan);
                 }
             }
+            TrainingPlan own = planFor(b, plan);
             TransferNet tn = TransferNet.keras(b, KerasWeights.read(file), size, params.trainableBlocks, StudyHead.study(), classWeights,
-                    plan.updater(), plan.seed());
-            return new Prepared(name, b.title(), size, file.toString(), null, tn, null);
+                    own.updater(), own.seed());
+            return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own);
         } catch (IOException e) {
             // a weights file that is there but wrong stops the run: the user has to fix it
             throw new IllegalStateException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The plan a Keras backbone trains with: the session's, its learning rate divided as the backbone asks. */
+    static TrainingPlan planFor(KerasBackbone backbone, TrainingPlan plan) {
+        double d = backbone.learningRateDivisor();
+        return d == 1 ? plan : plan.withLearningRate(plan.learningRate() / d);
     }
 
     /**

@@ -38,6 +38,21 @@ class TransferTrainingTest {
     }
 
     @Test
+    void aBackboneWithoutBatchNormTrainsAtATenthOfTheLearningRate() {
+        TrainingPlan plan = Nets.plan(1);
+        assertEquals(plan, TrainingSession.planFor(new MobileNetV1(), plan), "MobileNet has batch norm: the session's plan");
+        TrainingPlan own = TrainingSession.planFor(new SqueezeNet11(), plan);
+        assertEquals(plan.learningRate() / 10, own.learningRate(), 1e-12);
+        assertEquals(plan.withLearningRate(own.learningRate()), own, "only the rate differs");
+        // and the rate is what the trainable layers' updater uses
+        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 64, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, own.updater(), 3);
+        for (String layer : new String[] {"fire9_expand3x3", StudyHead.DENSE}) {
+            var conf = (org.deeplearning4j.nn.conf.layers.BaseLayer) tn.graph().getLayer(layer).conf().getLayer();
+            assertEquals(plan.learningRate() / 10, conf.getIUpdater().getLearningRate(0, 0), 1e-12, layer);
+        }
+    }
+
+    @Test
     void aTrainingStepOnImagesChangesOnlyTheTrainableLayers() {
         TransferNet tn = squeezeNet(48);
         ComputationGraph g = tn.graph();
