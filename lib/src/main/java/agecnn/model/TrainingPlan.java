@@ -60,9 +60,11 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, mirrorFeatures, labelSpread, seed);
     }
 
-    /** The same plan at another initial learning rate. */
-    public TrainingPlan withLearningRate(double rate) {
-        return new TrainingPlan(epochs, batchSize, epochImages, rate, lrDecay, patience, augment, mirrorFeatures, labelSpread, seed);
+    /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link KerasBackbone#learningRateDivisor}). */
+    public TrainingPlan withLearningRateDividedBy(double divisor) {
+        if (divisor == 1) return this;
+        return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, mirrorFeatures,
+                labelSpread, seed);
     }
 
     /** Training targets of the examples at {@code positions}: [n, 12], each row summing to 1. */

@@ -34,7 +34,7 @@ import java.util.Map;
 /**
  * What notebook 04 does, in a few calls: it prepares the run's models (the pretrained ones only
  * when their weights are really there), trains each with the same plan (a backbone without batch
- * normalization at a share of its learning rate, {@link KerasBackbone#learningRateDivisor}), scores
+ * normalization at a tenth of its learning rate, {@link KerasBackbone#learningRateDivisor}), scores
  * it on the test set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
  * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
  * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
@@ -346,9 +346,10 @@ public final class TrainingSession {
                 } catch (IOException e) {
                     return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan);
                 }
+                TrainingPlan own = plan.withLearningRateDividedBy(z.learningRateDivisor());
                 TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
-                        plan.updater(), plan.seed());
-                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, plan);
+                        own.updater(), own.seed());
+                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, own);
             }
             KerasBackbone b = name.equals("mobilenet") ? new MobileNetV1() : name.equals("squeezenet") ? new SqueezeNet11() : new EfficientNetB0();
             Path file;
@@ -365,7 +366,7 @@ public final class TrainingSession {
                             + store.localDir() + "); put the Keras file there to train " + name, plan);
                 }
             }
-            TrainingPlan own = planFor(b, plan);
+            TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
             TransferNet tn = TransferNet.keras(b, KerasWeights.read(file), size, params.trainableBlocks, StudyHead.study(), classWeights,
                     own.updater(), own.seed());
             return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own);
@@ -373,12 +374,6 @@ public final class TrainingSession {
             // a weights file that is there but wrong stops the run: the user has to fix it
             throw new IllegalStateException(name + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The plan a Keras backbone trains with: the session's, its learning rate divided as the backbone asks. */
-    static TrainingPlan planFor(KerasBackbone backbone, TrainingPlan plan) {
-        double d = backbone.learningRateDivisor();
-        return d == 1 ? plan : plan.withLearningRate(plan.learningRate() / d);
     }
 
     /**

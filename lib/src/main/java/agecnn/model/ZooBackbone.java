@@ -58,6 +58,16 @@ public enum ZooBackbone {
 
     public String title() { return title; }
 
+    /**
+     * What LEARNING_RATE is divided by for this backbone, as {@link KerasBackbone#learningRateDivisor}:
+     * 10 for VGG, built as SqueezeNet is (no batch normalization, inputs on the 0-255 scale), whose
+     * training died at the full rate; 1 for ResNet50, which has batch normalization. The VGG
+     * weights need a network, so their rate was not measured here.
+     */
+    public double learningRateDivisor() {
+        return this == RESNET50 ? 1 : 10;
+    }
+
     public static Optional<ZooBackbone> named(String name) {
         return Arrays.stream(values()).filter(z -> z.modelName.equals(name)).findFirst();
     }

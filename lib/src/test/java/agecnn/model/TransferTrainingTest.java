@@ -40,10 +40,14 @@ class TransferTrainingTest {
     @Test
     void aBackboneWithoutBatchNormTrainsAtATenthOfTheLearningRate() {
         TrainingPlan plan = Nets.plan(1);
-        assertEquals(plan, TrainingSession.planFor(new MobileNetV1(), plan), "MobileNet has batch norm: the session's plan");
-        TrainingPlan own = TrainingSession.planFor(new SqueezeNet11(), plan);
+        assertEquals(plan, plan.withLearningRateDividedBy(new MobileNetV1().learningRateDivisor()), "MobileNet has batch norm");
+        assertEquals(plan, plan.withLearningRateDividedBy(ZooBackbone.RESNET50.learningRateDivisor()), "so has ResNet50");
+        assertEquals(10, ZooBackbone.VGG16.learningRateDivisor());
+        assertEquals(10, ZooBackbone.VGG19.learningRateDivisor());
+        TrainingPlan own = plan.withLearningRateDividedBy(new SqueezeNet11().learningRateDivisor());
         assertEquals(plan.learningRate() / 10, own.learningRate(), 1e-12);
-        assertEquals(plan.withLearningRate(own.learningRate()), own, "only the rate differs");
+        assertEquals(new TrainingPlan(plan.epochs(), plan.batchSize(), plan.epochImages(), plan.learningRate() / 10, plan.lrDecay(),
+                plan.patience(), plan.augment(), plan.mirrorFeatures(), plan.labelSpread(), plan.seed()), own, "only the rate differs");
         // and the rate is what the trainable layers' updater uses
         TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 64, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, own.updater(), 3);
         for (String layer : new String[] {"fire9_expand3x3", StudyHead.DENSE}) {
