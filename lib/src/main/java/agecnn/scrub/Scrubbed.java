@@ -46,6 +46,9 @@ public final class Scrubbed {
         return new Scrubbed(params, index, clean, Split.read(csv, clean.table()));
     }
 
+    /** The parameters the data was loaded with. */
+    public Params params() { return params; }
+
     public ImageIndex index() { return index; }
 
     public CleanData clean() { return clean; }

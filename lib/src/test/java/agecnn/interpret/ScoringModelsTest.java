@@ -1,12 +1,9 @@
 package agecnn.interpret;
 
-import agecnn.notebook.Params;
-import agecnn.obtain.ImageIndex;
 import agecnn.scrub.AgeBins;
-import agecnn.scrub.CleanData;
 import agecnn.scrub.Scrubbed;
 import agecnn.scrub.Split;
-import agecnn.testing.TestImages;
+import agecnn.testing.TinyData;
 import agecnn.testing.TinyModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,19 +30,8 @@ class ScoringModelsTest {
 
     @BeforeEach
     void tinyData() throws IOException {
-        Path images = Files.createDirectories(tmp.resolve("utkface"));
-        for (int b = 0; b < AgeBins.COUNT; b++) {
-            for (int i = 0; i < 2; i++) {
-                String name = AgeBins.lower(b) + "_" + (i % 2) + "_0_2017010" + b + "12000000" + i + ".jpg.chip.jpg";
-                TestImages.write(images, name, TestImages.noise(40, 40, b * 10L + i), "jpg");
-            }
-        }
+        data = TinyData.scrubbed(tmp, 2, 1, 0, 1, Map.of());
         runDir = tmp.resolve("run");
-        Params params = Params.of(Map.of("PROJECT_DIR", tmp.toString(), "UTKFACE_DIR", images.toString(),
-                "IMAGE_SIZE", "16", "RUN_DIR", runDir.toString()));
-        ImageIndex index = ImageIndex.build(images, 0, 1);
-        CleanData clean = CleanData.scrub(index.images());
-        data = new Scrubbed(params, index, clean, Split.balanced(clean.table(), 1, 0, 1, 1));
     }
 
     @Test

@@ -1,12 +1,17 @@
 package agecnn.model;
 
+import agecnn.scrub.Scrubbed;
+import agecnn.testing.TestWeights;
+import agecnn.testing.TinyData;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.TransferLearningHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,22 +43,37 @@ class TransferTrainingTest {
     }
 
     @Test
-    void aBackboneWithoutBatchNormTrainsAtATenthOfTheLearningRate() {
+    void backbonesWithoutBatchNormDivideTheRateTheOthersKeepIt() {
         TrainingPlan plan = Nets.plan(1);
         assertEquals(plan, plan.withLearningRateDividedBy(new MobileNetV1().learningRateDivisor()), "MobileNet has batch norm");
         assertEquals(plan, plan.withLearningRateDividedBy(ZooBackbone.RESNET50.learningRateDivisor()), "so has ResNet50");
-        assertEquals(10, ZooBackbone.VGG16.learningRateDivisor());
-        assertEquals(10, ZooBackbone.VGG19.learningRateDivisor());
-        TrainingPlan own = plan.withLearningRateDividedBy(new SqueezeNet11().learningRateDivisor());
-        assertEquals(plan.learningRate() / 10, own.learningRate(), 1e-12);
+        for (double d : new double[] {new SqueezeNet11().learningRateDivisor(), ZooBackbone.VGG16.learningRateDivisor(),
+                ZooBackbone.VGG19.learningRateDivisor()}) {
+            assertEquals(plan.learningRate() / 10, plan.withLearningRateDividedBy(d).learningRate(), 1e-12);
+        }
+        TrainingPlan own = plan.withLearningRateDividedBy(10);
         assertEquals(new TrainingPlan(plan.epochs(), plan.batchSize(), plan.epochImages(), plan.learningRate() / 10, plan.lrDecay(),
                 plan.patience(), plan.augment(), plan.mirrorFeatures(), plan.labelSpread(), plan.seed()), own, "only the rate differs");
-        // and the rate is what the trainable layers' updater uses
-        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 64, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, own.updater(), 3);
+    }
+
+    @Test
+    void theSessionTrainsSqueezeNetAtATenthOfTheRateAndMobileNetAtTheRate() throws IOException {
+        Path weights = TestWeights.file(WeightFile.SQUEEZENET_V11.fileName()).getParent();
+        TestWeights.file(WeightFile.MOBILENET_V1_025.fileName());
+        Scrubbed data = TinyData.scrubbed(tmp, 3, 1, 1, 1, Map.of("MODELS", "mobilenet,squeezenet", "WEIGHTS_DIR", weights.toString(),
+                "TRANSFER_IMAGE_SIZE", "48", "TRAINABLE_BLOCKS", "1", "EPOCHS", "1", "BATCH_SIZE", "6", "LEARNING_RATE", "0.002"));
+        TrainingSession session = TrainingSession.start(data.params(), data, Progress.quiet());
+        Table models = session.models();
+        assertEquals(0.002, models.doubleColumn("learning_rate").getDouble(0), 1e-12, "mobilenet, in the models table");
+        assertEquals(0.0002, models.doubleColumn("learning_rate").getDouble(1), 1e-12, "squeezenet, in the models table");
+        session.train("squeezenet");
+        // what trained and was saved: the trainable layers' Adam, and the training facts in the model file
+        SavedModel saved = SavedModel.load(session.modelFile("squeezenet"));
         for (String layer : new String[] {"fire9_expand3x3", StudyHead.DENSE}) {
-            var conf = (org.deeplearning4j.nn.conf.layers.BaseLayer) tn.graph().getLayer(layer).conf().getLayer();
-            assertEquals(plan.learningRate() / 10, conf.getIUpdater().getLearningRate(0, 0), 1e-12, layer);
+            var conf = (BaseLayer) ((ComputationGraph) saved.net()).getLayer(layer).conf().getLayer();
+            assertEquals(0.0002, conf.getIUpdater().getLearningRate(0, 0), 1e-12, layer);
         }
+        assertEquals("Adam, learning rate 2.0E-4 times 0.85 per epoch", saved.info().training().get("optimizer"));
     }
 
     @Test
