@@ -19,9 +19,11 @@ import java.util.Random;
 
 /**
  * A frozen backbone's outputs for a set of images, computed once so the trainable part trains on
- * them instead of on images. When the mirrored images' outputs are kept too, augmentation picks
- * the original or the mirror of each example at random (the only augmentation that survives
- * caching: crops would change the backbone's output).
+ * them instead of on images. Augmentation cannot happen after the backbone (a crop changes its
+ * output), so it happens before: each image can be kept in several views, the image itself, its
+ * mirror image, then random crops as {@link Augmentation} makes them, each drawn once, and
+ * training picks one view of each example at random. Every view costs one more backbone pass and
+ * as much disk again.
  *
  * <p>The outputs live in a scratch file, not in memory: at 128 px and more they run to a gigabyte,
  * which would be most of the run's memory budget. Batches are read back with positional reads,
@@ -38,17 +40,17 @@ public final class FeatureExamples implements Examples, AutoCloseable {
     private final Path file;
     private final FileChannel channel;
     private final int count;
-    private final boolean withMirrored;   // rows count..2*count-1 hold the mirrored images' outputs
+    private final int views;              // rows v*count..(v+1)*count-1 hold view v's outputs
     private final long[] shape;           // of one example, e.g. [channels, height, width]
     private final long values;
     private final int[] bins;
     private final int[] ages;
 
-    private FeatureExamples(Path file, FileChannel channel, int count, boolean withMirrored, long[] shape, int[] bins, int[] ages) {
+    private FeatureExamples(Path file, FileChannel channel, int count, int views, long[] shape, int[] bins, int[] ages) {
         this.file = file;
         this.channel = channel;
         this.count = count;
-        this.withMirrored = withMirrored;
+        this.views = views;
         this.shape = shape.clone();
         this.values = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         this.bins = bins.clone();
@@ -59,10 +61,13 @@ public final class FeatureExamples implements Examples, AutoCloseable {
      * Runs the network's frozen part, up to and including vertex {@code until}, over the images,
      * batch by batch, into a scratch file in {@code dir}.
      *
-     * @param withMirrored also compute the outputs of the mirrored images (for augmentation)
+     * @param views how many views of each image: 1, the image; 2, and its mirror image; each one
+     *              more, a random crop (see {@link #view})
+     * @param seed  draws the crops
      */
-    public static FeatureExamples compute(ComputationGraph net, String until, ImageExamples images, boolean withMirrored,
+    public static FeatureExamples compute(ComputationGraph net, String until, ImageExamples images, int views, long seed,
                                           int batchSize, Progress progress, Path dir) throws IOException {
+        if (views < 1) throw new IllegalArgumentException("need at least 1 view of each image, got " + views);
         Files.createDirectories(dir);
         Path file = Files.createTempFile(dir, PREFIX, SUFFIX);
         file.toFile().deleteOnExit();
@@ -70,14 +75,14 @@ public final class FeatureExamples implements Examples, AutoCloseable {
         try {
             long[] shape = null;
             int n = images.size();
-            int passes = withMirrored ? 2 : 1;
+            int passes = views;
             progress.start("backbone pass", 1, 1, passes * ((n + batchSize - 1) / batchSize), passes * n);
             int done = 0;
             for (int from = 0; from < n; from += batchSize) {
                 int[] pos = range(from, Math.min(n, from + batchSize));
                 INDArray x = images.inputs(pos, null);
                 for (int pass = 0; pass < passes; pass++) {
-                    INDArray in = pass == 0 ? x : Augmentation.flip(x);
+                    INDArray in = view(x, pass, seed, from);
                     // only the one vertex's output, not every layer's (TransferLearningHelper.featurize
                     // keeps them all, hundreds of MB a batch waiting for the garbage collector)
                     INDArray f = net.output(List.of(until), false, new INDArray[] {in}, null)[0];
@@ -94,12 +99,23 @@ public final class FeatureExamples implements Examples, AutoCloseable {
                 x.close();
             }
             progress.finish();
-            return new FeatureExamples(file, ch, n, withMirrored, shape, images.bins(), images.ages());
+            return new FeatureExamples(file, ch, n, views, shape, images.bins(), images.ages());
         } catch (IOException | RuntimeException e) {
             ch.close();
             Files.deleteIfExists(file);
             throw e;
         }
+    }
+
+    /**
+     * View {@code v} of a batch of images whose first is image {@code from}: 0, the images; 1,
+     * their mirror images; 2 and on, a random crop, mirrored half of the time, drawn from
+     * {@code seed}, {@code v} and {@code from}, so the same run caches the same crops.
+     */
+    static INDArray view(INDArray batch, int v, long seed, int from) {
+        if (v == 0) return batch;
+        if (v == 1) return Augmentation.flip(batch);
+        return Augmentation.apply(batch, new Random(seed * 1_000_003L + v * 7_919L + from));
     }
 
     /** Removes scratch files that a killed run left in {@code dir}. */
@@ -122,7 +138,12 @@ public final class FeatureExamples implements Examples, AutoCloseable {
 
     /** Bytes in the scratch file. */
     public long bytes() {
-        return bytesFor(values, (withMirrored ? 2L : 1L) * count);
+        return bytesFor(values, (long) views * count);
+    }
+
+    /** Views kept of each example. */
+    public int views() {
+        return views;
     }
 
     @Override public int size() { return count; }
@@ -143,9 +164,10 @@ public final class FeatureExamples implements Examples, AutoCloseable {
             for (int k = 0; k < positions.length; k++) {
                 int p = positions[k];
                 if (p < 0 || p >= count) throw new IndexOutOfBoundsException("example " + p + " of " + count);
-                boolean mirror = augment != null && withMirrored && augment.nextBoolean();
+                // with two views, nextInt(2) is the nextBoolean() that once picked image or mirror
+                int v = augment != null && views > 1 ? augment.nextInt(views) : 0;
                 ByteBuffer row = buf.slice((int) (k * rowBytes), (int) rowBytes);
-                readFully(row, ((mirror ? count : 0) + (long) p) * rowBytes);
+                readFully(row, ((long) v * count + p) * rowBytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read backbone outputs from " + file + ": " + e.getMessage(), e);

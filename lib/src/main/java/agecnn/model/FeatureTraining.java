@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Trains a {@link TransferNet} the cheap way: its frozen part runs once over the training and
- * validation images (and the mirrored training images, when augmenting), and only the
+ * validation images (and other views of the training images, when augmenting), and only the
  * trainable part (the last blocks and the head) trains, on those outputs. The trained weights
  * are then copied back into the whole network, which is what gets saved and scored on images.
  *
@@ -36,10 +36,11 @@ public final class FeatureTraining {
         long t0 = System.nanoTime();
         Path scratch = scratchDir(checkpoints);
         if (checkpoints != null) FeatureExamples.removeLeftovers(scratch);
-        FeatureExamples fTrain = FeatureExamples.compute(net.graph(), net.frozenUntil(), train, trainer.plan().cachesMirrors(), batch, progress, scratch);
+        FeatureExamples fTrain = FeatureExamples.compute(net.graph(), net.frozenUntil(), train, trainer.plan().cachedViews(),
+                trainer.plan().seed(), batch, progress, scratch);
         FeatureExamples fVal;
         try {
-            fVal = FeatureExamples.compute(net.graph(), net.frozenUntil(), val, false, batch, progress, scratch);
+            fVal = FeatureExamples.compute(net.graph(), net.frozenUntil(), val, 1, 0, batch, progress, scratch);
         } catch (IOException | RuntimeException e) {
             fTrain.close();
             throw e;

@@ -18,8 +18,10 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * @param epochImages    training images per epoch, a fresh random draw each epoch; 0: all of them.
  *                       Models trained on cached backbone outputs always take all of them
  *                       ({@link #onCachedFeatures}): their epochs cost little.
- * @param mirrorFeatures when augmenting a model trained on cached backbone outputs, also cache the
- *                       outputs of the mirrored images (doubles the backbone's pass)
+ * @param featureViews   when augmenting a model trained on cached backbone outputs, how many views
+ *                       of each training image are cached: 1, the image; 2, and its mirror image;
+ *                       each one more, a random crop (see {@link FeatureExamples}). Each costs one
+ *                       more backbone pass and as much disk again
  * @param labelSpread    how far each training label spreads over the neighbouring bins: the target
  *                       of an image in bin t is proportional to exp(-(b - t)^2 / (2 s^2)) over the
  *                       bins b, with s this value in bins; 0 trains on one-hot labels. Ages in
@@ -28,7 +30,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *                       learning with label ambiguity", 2017).
  */
 public record TrainingPlan(int epochs, int batchSize, int epochImages, double learningRate, double lrDecay, int patience,
-                           boolean augment, boolean mirrorFeatures, double labelSpread, long seed) {
+                           boolean augment, int featureViews, double labelSpread, long seed) {
 
     /** Images scored after each epoch to report the training loss and accuracy (a fixed sample of the training set). */
     public static final int TRAIN_SAMPLE = 1200;
@@ -37,17 +39,18 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         if (epochImages < 0) throw new IllegalArgumentException("images per epoch must be 0 (all) or more, got " + epochImages);
+        if (featureViews < 1) throw new IllegalArgumentException("feature views must be at least 1, got " + featureViews);
         if (!(labelSpread >= 0)) throw new IllegalArgumentException("label spread must be 0 or more, got " + labelSpread);
     }
 
     /** Every training image in every epoch; mirrored backbone outputs when augmenting. */
     public TrainingPlan(int epochs, int batchSize, double learningRate, double lrDecay, int patience, boolean augment, long seed) {
-        this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, augment, 0, seed);
+        this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, 2, 0, seed);
     }
 
     public static TrainingPlan of(Params p) {
         return new TrainingPlan(p.epochs, p.batchSize, p.epochImages, p.learningRate, p.lrDecay, p.patience, p.augment,
-                p.augmentFeatures, p.labelSpread, p.seed);
+                p.featureViews, p.labelSpread, p.seed);
     }
 
     /**
@@ -57,13 +60,13 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
      * costs seconds, and dropping most of its data would only cost accuracy.
      */
     public TrainingPlan onCachedFeatures() {
-        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, mirrorFeatures, labelSpread, seed);
+        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, seed);
     }
 
     /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link KerasBackbone#learningRateDivisor}). */
     public TrainingPlan withLearningRateDividedBy(double divisor) {
         if (divisor == 1) return this;
-        return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, mirrorFeatures,
+        return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, featureViews,
                 labelSpread, seed);
     }
 
@@ -89,9 +92,9 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         return epochImages == 0 ? trainingImages : Math.min(epochImages, trainingImages);
     }
 
-    /** Whether the mirrored images' backbone outputs are cached too. */
-    public boolean cachesMirrors() {
-        return augment && mirrorFeatures;
+    /** Views of each training image whose backbone outputs are cached: 1 when not augmenting. */
+    public int cachedViews() {
+        return augment ? featureViews : 1;
     }
 
     /** Adam with the learning rate decaying by epoch (DL4J reads the epoch from the network's configuration). */

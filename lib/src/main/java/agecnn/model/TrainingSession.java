@@ -310,8 +310,8 @@ public final class TrainingSession {
         m.put("optimizer", "Adam, learning rate " + p.plan().learningRate() + " times " + plan.lrDecay() + " per epoch");
         m.put("patience", plan.patience());
         boolean cached = p.transfer() != null && featuresFit(p.transfer());
-        m.put("augmentation", !plan.augment() || cached && !plan.cachesMirrors() ? "none"
-                : cached ? "mirror images (backbone outputs of both cached)" : "mirror images, random crops of 7/8 to all of the side");
+        m.put("augmentation", !plan.augment() || cached && plan.cachedViews() == 1 ? "none"
+                : cached ? cachedViews(plan.cachedViews()) : "mirror images, random crops of 7/8 to all of the side");
         m.put("images_per_epoch", (cached ? plan.onCachedFeatures() : plan).imagesPerEpoch(data.split().files(Split.TRAIN).size()));
         m.put("class_weights", Arrays.stream(classWeights).map(w -> History.round(w, 4)).boxed().toList());
         m.put("seed", plan.seed());
@@ -385,7 +385,7 @@ public final class TrainingSession {
             Map<String, InputType> types = tn.graph().getConfiguration()
                     .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
             long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
-            long examples = (long) data.split().files(Split.TRAIN).size() * (plan.cachesMirrors() ? 2 : 1) + data.split().files(Split.VAL).size();
+            long examples = (long) data.split().files(Split.TRAIN).size() * plan.cachedViews() + data.split().files(Split.VAL).size();
             long needed = FeatureExamples.bytesFor(values, examples);
             try {
                 Path dir = params.runDir;
@@ -399,6 +399,13 @@ public final class TrainingSession {
             }
             return false;
         });
+    }
+
+    /** What a model trained on cached backbone outputs sees of each image, for the model file. */
+    static String cachedViews(int views) {
+        return views == 2 ? "mirror images (backbone outputs of both cached)"
+                : String.format("mirror images and %d random crops of 7/8 to all of the side, mirrored half of the time "
+                        + "(backbone outputs of all %d views cached)", views - 2, views);
     }
 
     private ImageExamples examples(String split, int size) throws IOException {

@@ -37,8 +37,9 @@ import java.util.function.Function;
  * PATIENCE       epochs without a better validation accuracy before stopping, 0 = never (default: by profile)
  * AUGMENT        true | false: random flips, shifts and crops of training images (default: true)
  * LABEL_SPREAD   how far each training label spreads over neighbouring bins, in bins; 0 = one-hot (default: 0)
- * AUGMENT_FEATURES true | false: for models trained on cached backbone outputs, cache those of the
- *                mirrored images too, doubling the backbone's pass (default: by profile)
+ * FEATURE_VIEWS  for models trained on cached backbone outputs, when augmenting: views of each
+ *                training image cached, 1 = the image, 2 = and its mirror, each more = a random
+ *                crop; each view is one more backbone pass (default: by profile)
  * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
  * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: by profile)
  * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
@@ -68,7 +69,7 @@ public final class Params {
     /** Spread of the training labels over neighbouring bins, in bins (see {@code TrainingPlan}); 0: one-hot. */
     public final double labelSpread;
     static final double DEFAULT_LABEL_SPREAD = 0;
-    public final boolean augmentFeatures;
+    public final int featureViews;
     public final int transferImageSize;
     public final int trainableBlocks;
     public final Path weightsDir;
@@ -102,7 +103,7 @@ public final class Params {
         this.lrDecay = positiveDouble(env, "LR_DECAY", 0.85);
         this.patience = nonNegativeInt(env, "PATIENCE", t.patience());
         this.augment = parseBoolean(env, "AUGMENT", true);
-        this.augmentFeatures = parseBoolean(env, "AUGMENT_FEATURES", t.augmentFeatures());
+        this.featureViews = positiveInt(env, "FEATURE_VIEWS", t.featureViews());
         this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
         this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", t.trainableBlocks());
         this.labelSpread = nonNegativeDouble(env, "LABEL_SPREAD", DEFAULT_LABEL_SPREAD);
@@ -159,7 +160,7 @@ public final class Params {
         m.put("PATIENCE", patience == 0 ? "0 (never stop early)" : Integer.toString(patience));
         m.put("AUGMENT", Boolean.toString(augment));
         m.put("LABEL_SPREAD", Double.toString(labelSpread));
-        m.put("AUGMENT_FEATURES", Boolean.toString(augmentFeatures));
+        m.put("FEATURE_VIEWS", Integer.toString(featureViews));
         m.put("TRANSFER_IMAGE_SIZE", Integer.toString(transferImageSize));
         m.put("TRAINABLE_BLOCKS", Integer.toString(trainableBlocks));
         m.put("WEIGHTS_DIR", weightsDir.toString());

@@ -8,11 +8,11 @@ import java.util.List;
  */
 public enum Profile {
     /** A tiny real subset, for CI: minutes in all. */
-    SMOKE(32, 12, 8, 2, 2, new Training(2, 32, 0, 64, true, 2, 1, List.of("baseline", "mobilenet"))),
+    SMOKE(32, 12, 8, 2, 2, new Training(2, 32, 0, 64, 2, 2, 1, List.of("baseline", "mobilenet"))),
     /** The whole data set at sizes a 2-core laptop finishes in about an hour. */
-    DEFAULT(64, 0, 800, 100, 100, new Training(15, 64, 0, 128, true, 4, 7, List.of("baseline", "mobilenet"))),
+    DEFAULT(64, 0, 800, 100, 100, new Training(15, 64, 0, 128, 2, 4, 7, List.of("baseline", "mobilenet"))),
     /** The original study's settings: 224x224, 50 epochs, every backbone; the work of a GPU. */
-    FULL(224, 0, 800, 100, 100, new Training(50, 32, 0, 224, true, 8, 1,
+    FULL(224, 0, 800, 100, 100, new Training(50, 32, 0, 224, 2, 8, 1,
             List.of("baseline", "squeezenet", "mobilenet", "vgg16", "vgg19", "resnet50", "efficientnetb0")));
 
     /** Side of the square images fed to the models, in pixels. */
@@ -31,12 +31,13 @@ public enum Profile {
      * @param batchSize         images per training step
      * @param epochImages       training images per epoch (a fresh draw each epoch); 0: all
      * @param transferImageSize input side of the pretrained backbones (they see little at 32-64 px)
-     * @param augmentFeatures   also cache the backbones' outputs of mirrored images (doubles their pass)
+     * @param featureViews      views of each training image whose backbone outputs are cached when
+     *                          augmenting: the image, its mirror, then random crops (one pass each)
      * @param patience          epochs without a better validation accuracy before stopping; 0 never stops early
      * @param trainableBlocks   last blocks of a pretrained backbone trained with the head
      * @param models            which models 04_model trains, in order
      */
-    public record Training(int epochs, int batchSize, int epochImages, int transferImageSize, boolean augmentFeatures, int patience,
+    public record Training(int epochs, int batchSize, int epochImages, int transferImageSize, int featureViews, int patience,
                            int trainableBlocks, List<String> models) {}
 
     Profile(int imageSize, int maxPerBin, int balancedTrain, int balancedVal, int balancedTest, Training training) {

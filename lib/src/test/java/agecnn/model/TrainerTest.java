@@ -79,10 +79,10 @@ class TrainerTest {
     @Test
     void anEpochCanTrainOnAFreshDrawOfFewerImages() throws IOException {
         ImageExamples train = SyntheticImages.examples(tmp, 36, 32, 9), val = SyntheticImages.examples(tmp, 12, 32, 10);
-        TrainingPlan plan = new TrainingPlan(2, 8, 12, 1e-3, 0.9, 0, true, false, 0, 3);
+        TrainingPlan plan = new TrainingPlan(2, 8, 12, 1e-3, 0.9, 0, true, 1, 0, 3);
         assertEquals(12, plan.imagesPerEpoch(36));
         assertEquals(36, Nets.plan(1).imagesPerEpoch(36));
-        assertFalse(plan.cachesMirrors());
+        assertEquals(1, plan.cachedViews());
         List<String> lines = new java.util.ArrayList<>();
         Progress progress = new Progress("m", new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) {
             @Override public void println(String s) { lines.add(s); }

@@ -53,7 +53,7 @@ class TransferTrainingTest {
         }
         TrainingPlan own = plan.withLearningRateDividedBy(10);
         assertEquals(new TrainingPlan(plan.epochs(), plan.batchSize(), plan.epochImages(), plan.learningRate() / 10, plan.lrDecay(),
-                plan.patience(), plan.augment(), plan.mirrorFeatures(), plan.labelSpread(), plan.seed()), own, "only the rate differs");
+                plan.patience(), plan.augment(), plan.featureViews(), plan.labelSpread(), plan.seed()), own, "only the rate differs");
     }
 
     @Test
@@ -112,7 +112,7 @@ class TransferTrainingTest {
 
         // the whole network on images gives what the trained part gave on the cached outputs
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples features = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), val, false, 8, Progress.quiet(), tmp);
+        FeatureExamples features = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), val, 1, 0, 8, Progress.quiet(), tmp);
         float[][] onFeatures = Scoring.probabilities(helper.unfrozenGraph(), features, 8);
         float[][] onImages = Scoring.probabilities(tn.graph(), val, 8);
         for (int i = 0; i < val.size(); i++) assertArrayEquals(onImages[i], onFeatures[i], 2e-3f, "image " + i);
@@ -143,12 +143,67 @@ class TransferTrainingTest {
         ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 13);
         TransferNet tn = squeezeNet(48);
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
-        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, true, 4, Progress.quiet(), tmp);
+        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, 2, 0, 4, Progress.quiet(), tmp);
         int[] all = FeatureExamples.range(0, 6);
         assertEquals(f.inputs(all, null), f.inputs(all, null));
         INDArray augmented = f.inputs(all, new Random(1));
         assertNotEquals(f.inputs(all, null), augmented, "some examples are mirrored");
         assertEquals(augmented, f.inputs(all, new Random(1)), "the same generator picks the same mirrors");
+    }
+
+    @Test
+    void eachViewIsTheBackbonesOutputOfTheImageItsMirrorOrADeterministicCrop() throws IOException {
+        ImageExamples images = SyntheticImages.examples(tmp, 6, 48, 17);
+        TransferNet tn = squeezeNet(48);
+        int views = 4, batch = 4;
+        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, views, 9, batch, Progress.quiet(), tmp);
+        assertEquals(views, f.views());
+        assertEquals((long) views * 6 * f.values() * 2, f.bytes(), "four views of six images, 2 bytes a value");
+        INDArray[] byView = new INDArray[views];
+        for (int v = 0; v < views; v++) {
+            byView[v] = f.inputs(FeatureExamples.range(0, 6), always(v));
+            // batch by batch, as the pass ran: crops are drawn per batch
+            for (int from = 0; from < 6; from += batch) {
+                int[] pos = FeatureExamples.range(from, Math.min(6, from + batch));
+                INDArray in = FeatureExamples.view(images.inputs(pos, null), v, 9, from);
+                INDArray expected = tn.graph().output(java.util.List.of(tn.frozenUntil()), false, new INDArray[] {in}, null)[0];
+                INDArray got = f.inputs(pos, always(v));
+                double scale = expected.amaxNumber().doubleValue();
+                assertTrue(expected.sub(got).amaxNumber().doubleValue() <= 2e-3 * scale + 1e-6, "view " + v + " from " + from);
+            }
+        }
+        for (int a = 0; a < views; a++) {
+            for (int b = a + 1; b < views; b++) assertNotEquals(byView[a], byView[b], "views " + a + " and " + b);
+        }
+        // the same seed caches the same crops, another seed others
+        FeatureExamples same = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, views, 9, batch, Progress.quiet(), tmp);
+        FeatureExamples other = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, views, 10, batch, Progress.quiet(), tmp);
+        assertEquals(byView[2], same.inputs(FeatureExamples.range(0, 6), always(2)));
+        assertNotEquals(byView[2], other.inputs(FeatureExamples.range(0, 6), always(2)));
+        assertEquals(byView[1], other.inputs(FeatureExamples.range(0, 6), always(1)), "mirror images do not depend on the seed");
+
+        // augmentation draws every view
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Random random = new Random(3);
+        for (int k = 0; k < 20; k++) {
+            INDArray drawn = f.inputs(FeatureExamples.range(0, 6), random);
+            for (int i = 0; i < 6; i++) {
+                for (int v = 0; v < views; v++) {
+                    if (drawn.slice(i).equals(byView[v].slice(i))) seen.add(v);
+                }
+            }
+        }
+        assertEquals(java.util.Set.of(0, 1, 2, 3), seen);
+        f.close();
+        same.close();
+        other.close();
+    }
+
+    /** A generator that always picks view {@code v}. */
+    private static Random always(int v) {
+        return new Random() {
+            @Override public int nextInt(int bound) { return v; }
+        };
     }
 
     @Test
@@ -162,7 +217,7 @@ class TransferTrainingTest {
         FeatureExamples.removeLeftovers(dir);
         assertFalse(java.nio.file.Files.exists(leftover), "a killed run's scratch file is removed");
 
-        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, true, 2, Progress.quiet(), dir);
+        FeatureExamples f = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), images, 2, 0, 2, Progress.quiet(), dir);
         java.util.List<Path> files;
         try (var s = java.nio.file.Files.list(dir)) { files = s.toList(); }
         assertEquals(1, files.size());

@@ -50,11 +50,11 @@ class ParamsTest {
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
                 Map.entry("LEARNING_RATE", "3e-4"), Map.entry("LR_DECAY", "0.5"), Map.entry("PATIENCE", "0"), Map.entry("AUGMENT", "no"),
                 Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w"),
-                Map.entry("EPOCH_IMAGES", "500"), Map.entry("AUGMENT_FEATURES", "false"), Map.entry("LABEL_SPREAD", "0.75")));
+                Map.entry("EPOCH_IMAGES", "500"), Map.entry("FEATURE_VIEWS", "1"), Map.entry("LABEL_SPREAD", "0.75")));
         assertEquals(0.75, p.labelSpread, 0);
         assertEquals("0.75", p.asMap().get("LABEL_SPREAD"));
         assertEquals(500, p.epochImages);
-        assertFalse(p.augmentFeatures);
+        assertEquals(1, p.featureViews);
         assertEquals(java.util.List.of("baseline", "squeezenet"), p.models);
         assertEquals(7, p.epochs);
         assertEquals(16, p.batchSize);
