@@ -23,6 +23,10 @@ public final class Metrics {
     private final int n;
     private final int[][] confusion = new int[AgeBins.COUNT][AgeBins.COUNT];
     private final double exact, oneOff, maeYears;
+    // per image, for the intervals
+    private final int[] trueBins;
+    private final boolean[] hits, nears;
+    private final double[] errors;
 
     /**
      * @param trueBins  true bin of each image
@@ -37,6 +41,10 @@ public final class Metrics {
         }
         if (binAges.length != AgeBins.COUNT) throw new IllegalArgumentException("need " + AgeBins.COUNT + " bin ages, got " + binAges.length);
         this.n = probs.length;
+        this.trueBins = trueBins.clone();
+        this.hits = new boolean[n];
+        this.nears = new boolean[n];
+        this.errors = new double[n];
         int hit = 0, near = 0;
         double err = 0;
         for (int i = 0; i < n; i++) {
@@ -49,9 +57,12 @@ public final class Metrics {
             checkProbabilities(probs[i], "row " + i);
             int p = argMax(probs[i]);
             confusion[trueBins[i]][p]++;
-            if (p == trueBins[i]) hit++;
-            if (Math.abs(p - trueBins[i]) <= 1) near++;
-            err += Math.abs(expectedAge(probs[i], binAges) - trueAges[i]);
+            hits[i] = p == trueBins[i];
+            nears[i] = Math.abs(p - trueBins[i]) <= 1;
+            errors[i] = Math.abs(expectedAge(probs[i], binAges) - trueAges[i]);
+            if (hits[i]) hit++;
+            if (nears[i]) near++;
+            err += errors[i];
         }
         exact = n == 0 ? Double.NaN : (double) hit / n;
         oneOff = n == 0 ? Double.NaN : (double) near / n;
@@ -133,6 +144,72 @@ public final class Metrics {
     public double oneOffAccuracy() { return oneOff; }
 
     public double maeYears() { return maeYears; }
+
+    /** A range of plausible values of a score; for MAE in years, for accuracies as shares. */
+    public record Interval(double low, double high) {
+        public boolean contains(double v) {
+            return v >= low && v <= high;
+        }
+
+        /** e.g. "44.3-50.0" for shares shown as percentages ({@code scale} 100, 1 digit). */
+        public String format(double scale, int digits) {
+            return String.format("%." + digits + "f-%." + digits + "f", low * scale, high * scale);
+        }
+    }
+
+    /** 95% intervals of the three headline scores. */
+    public record Intervals(Interval accuracy, Interval oneOff, Interval maeYears) {}
+
+    /** Resamples behind {@link #intervals95()}: enough for the 2.5th and 97.5th percentiles to settle to a tenth of a point. */
+    public static final int RESAMPLES = 2000;
+
+    /**
+     * 95% bootstrap intervals of accuracy, one-off accuracy and MAE: how far the scores could
+     * move on another test set drawn the same way. The images are resampled with replacement
+     * within each true bin, keeping each bin's count, because the test sets here are drawn per
+     * bin (100 each); the interval runs from the 2.5th to the 97.5th percentile of
+     * {@value #RESAMPLES} resamples. The same scores always give the same intervals (a fixed seed).
+     */
+    public Intervals intervals95() {
+        return intervals(RESAMPLES, 1);
+    }
+
+    Intervals intervals(int resamples, long seed) {
+        if (n == 0) {
+            Interval none = new Interval(Double.NaN, Double.NaN);
+            return new Intervals(none, none, none);
+        }
+        int[][] byBin = new int[AgeBins.COUNT][];
+        int[] count = new int[AgeBins.COUNT];
+        for (int b : trueBins) count[b]++;
+        for (int b = 0; b < AgeBins.COUNT; b++) byBin[b] = new int[count[b]];
+        int[] fill = new int[AgeBins.COUNT];
+        for (int i = 0; i < n; i++) byBin[trueBins[i]][fill[trueBins[i]]++] = i;
+        java.util.Random random = new java.util.Random(seed);
+        double[] acc = new double[resamples], one = new double[resamples], mae = new double[resamples];
+        for (int r = 0; r < resamples; r++) {
+            int hit = 0, near = 0;
+            double err = 0;
+            for (int[] members : byBin) {
+                for (int k = 0; k < members.length; k++) {
+                    int i = members[random.nextInt(members.length)];
+                    if (hits[i]) hit++;
+                    if (nears[i]) near++;
+                    err += errors[i];
+                }
+            }
+            acc[r] = (double) hit / n;
+            one[r] = (double) near / n;
+            mae[r] = err / n;
+        }
+        return new Intervals(percentiles(acc), percentiles(one), percentiles(mae));
+    }
+
+    private static Interval percentiles(double[] v) {
+        java.util.Arrays.sort(v);
+        int lo = (int) Math.floor(0.025 * (v.length - 1)), hi = (int) Math.ceil(0.975 * (v.length - 1));
+        return new Interval(v[lo], v[hi]);
+    }
 
     /** confusion[true][predicted] */
     public int[][] confusion() {

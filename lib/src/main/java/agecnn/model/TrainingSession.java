@@ -283,6 +283,11 @@ public final class TrainingSession {
         m.put("test_accuracy", s.test().accuracy());
         m.put("test_one_off", s.test().oneOffAccuracy());
         m.put("test_mae_years", s.test().maeYears());
+        // how far each could move on another test set drawn the same way (Metrics.intervals95)
+        Metrics.Intervals ci = s.test().intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
         m.put("test_loss", s.testLoss());
         m.put("test_macro_f1", s.test().macroF1());
         m.put("test_images", s.test().count());
@@ -399,6 +404,10 @@ public final class TrainingSession {
             }
             return false;
         });
+    }
+
+    private static List<Double> interval(Metrics.Interval i) {
+        return List.of(History.round(i.low(), 4), History.round(i.high(), 4));
     }
 
     /** What a model trained on cached backbone outputs sees of each image, for the model file. */

@@ -61,5 +61,9 @@ class EvaluationTest {
         assertEquals("hand *", t.stringColumn("model").get(0));
         assertEquals(20.0, t.doubleColumn("accuracy %").get(0), 1e-9);
         assertEquals(60.0, t.doubleColumn("one-off %").get(0), 1e-9);
+        Metrics.Intervals ci = e.metrics().intervals95();
+        assertEquals(ci.accuracy().format(100, 1), t.stringColumn("accuracy 95%").get(0));
+        assertEquals(ci.maeYears().format(1, 2), t.stringColumn("MAE 95%").get(0));
+        assertTrue(ci.accuracy().contains(0.2), ci.toString());
     }
 }

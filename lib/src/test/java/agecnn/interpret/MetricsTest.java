@@ -131,4 +131,65 @@ class MetricsTest {
         assertThrows(IllegalArgumentException.class, () -> new Metrics(new int[]{0}, new int[]{1, 2}, new float[][]{oneHot(0)}, MIDS));
         assertThrows(IllegalArgumentException.class, () -> new Metrics(new int[]{0}, new int[]{1}, new float[][]{new float[3]}, MIDS));
     }
+
+    /**
+     * A balanced set of 100 images per bin where image i of each bin is right when i < rightPerBin[bin],
+     * one bin off (upwards, or downwards in the last bin) otherwise, with an error of (i % 10) years.
+     */
+    private static Metrics balanced(int[] rightPerBin, int copies) {
+        int n = AgeBins.COUNT * 100 * copies;
+        int[] bins = new int[n], ages = new int[n];
+        float[][] probs = new float[n][];
+        int k = 0;
+        for (int c = 0; c < copies; c++) {
+            for (int b = 0; b < AgeBins.COUNT; b++) {
+                for (int i = 0; i < 100; i++, k++) {
+                    bins[k] = b;
+                    int predicted = i < rightPerBin[b] ? b : b == AgeBins.COUNT - 1 ? b - 1 : b + 1;
+                    probs[k] = oneHot(predicted);
+                    ages[k] = (int) Math.round(MIDS[predicted]) + (i % 10);
+                }
+            }
+        }
+        return new Metrics(bins, ages, probs, roundedMids());
+    }
+
+    private static double[] roundedMids() {
+        double[] a = new double[AgeBins.COUNT];
+        for (int b = 0; b < AgeBins.COUNT; b++) a[b] = Math.round(MIDS[b]);
+        return a;
+    }
+
+    @Test
+    void intervalsHoldTheScoresAndHaveTheBinomialWidth() {
+        int[] right = new int[AgeBins.COUNT];
+        java.util.Arrays.fill(right, 46);   // 46% right in every bin
+        Metrics b = balanced(right, 1);
+        Metrics.Intervals ci = b.intervals95();
+        assertEquals(0.46, b.accuracy(), 1e-12);
+        assertTrue(ci.accuracy().contains(b.accuracy()) && ci.oneOff().contains(b.oneOffAccuracy())
+                && ci.maeYears().contains(b.maeYears()), ci.toString());
+        // 1.96 standard errors of a share of 0.46 on 1,200 images each side: 2.8 points
+        double half = 1.96 * Math.sqrt(0.46 * 0.54 / 1200);
+        assertEquals(2 * half, ci.accuracy().high() - ci.accuracy().low(), 0.006);
+        // every prediction is within one bin: nothing to resample
+        assertEquals(new Metrics.Interval(1, 1), ci.oneOff());
+        assertTrue(ci.maeYears().low() < b.maeYears() && b.maeYears() < ci.maeYears().high());
+        // four times the images: half the width
+        Metrics.Intervals four = balanced(right, 4).intervals95();
+        double ratio = (ci.accuracy().high() - ci.accuracy().low()) / (four.accuracy().high() - four.accuracy().low());
+        assertEquals(2, ratio, 0.3);
+        // the same scores, the same intervals
+        assertEquals(ci, balanced(right, 1).intervals95());
+    }
+
+    @Test
+    void intervalsResampleWithinEachBinAsTheTestSetWasDrawn() {
+        // bins 0-5 all right, 6-11 all wrong: any resample within bins is 50% right; a resample of the
+        // whole set would swing by about 3 points either way
+        int[] right = {100, 100, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0};
+        Metrics b = balanced(right, 1);
+        assertEquals(new Metrics.Interval(0.5, 0.5), b.intervals95().accuracy());
+        assertEquals("50.0-50.0", b.intervals95().accuracy().format(100, 1));
+    }
 }

@@ -55,6 +55,12 @@ class ScoresTest {
                 "val_accuracy", "epochs", "best_epoch")) assertTrue(m.containsKey(k), k);
         assertEquals(1.0 / 3, (double) m.get("test_accuracy"), 1e-9);
         assertEquals(2, m.get("epochs"));
+        // each headline score with its 95% interval, as [low, high] around it
+        for (String k : List.of("test_accuracy", "test_one_off", "test_mae_years")) {
+            @SuppressWarnings("unchecked") List<Double> ci = (List<Double>) m.get(k + "_ci95");
+            double v = (double) m.get(k);
+            assertTrue(ci.size() == 2 && ci.get(0) <= v + 1e-4 && v - 1e-4 <= ci.get(1), k + " " + v + " " + ci);
+        }
     }
 
     @Test

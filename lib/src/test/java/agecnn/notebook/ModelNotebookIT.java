@@ -52,6 +52,11 @@ class ModelNotebookIT {
             }
             assertTrue(o.get("test_one_off").getAsDouble() >= o.get("test_accuracy").getAsDouble(), m);
             assertTrue(o.get("test_mae_years").getAsDouble() > 0, m);
+            for (String k : List.of("test_accuracy", "test_one_off", "test_mae_years")) {
+                var ci = o.getAsJsonArray(k + "_ci95");
+                double v = o.get(k).getAsDouble();
+                assertTrue(ci.size() == 2 && ci.get(0).getAsDouble() <= v + 1e-4 && v - 1e-4 <= ci.get(1).getAsDouble(), m + " " + k + " " + ci);
+            }
             assertTrue(o.get("test_loss").getAsDouble() > 0, m);
             assertTrue(o.get("train_seconds").getAsDouble() > 0 && o.get("images_per_second").getAsDouble() > 0, m);
             int epochs = o.get("epochs").getAsInt();
