@@ -15,8 +15,8 @@ public final class ModelComparison {
     /**
      * model, backbone, input px, accuracy, one-off, MAE (years), each followed by its 95% interval
      * ({@link Metrics#intervals95()}: how far it could move on another test set drawn the same
-     * way), macro precision, recall and F1, images; percentages and years rounded for reading. {@code best} (may be null) names the
-     * model saved as best.zip, marked with a star.
+     * way), macro precision, recall and F1, images; percentages and years rounded for reading.
+     * {@code best} (may be null) names the model saved as best.zip, marked with a star.
      */
     public static Table table(List<Evaluation> evaluations, String best) {
         Table t = Table.create("models on the test images", StringColumn.create("model"), StringColumn.create("backbone"),

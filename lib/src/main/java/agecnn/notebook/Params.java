@@ -103,6 +103,11 @@ public final class Params {
         this.lrDecay = positiveDouble(env, "LR_DECAY", 0.85);
         this.patience = nonNegativeInt(env, "PATIENCE", t.patience());
         this.augment = parseBoolean(env, "AUGMENT", true);
+        if (env.apply("AUGMENT_FEATURES") != null) {
+            // a renamed setting must not be ignored in silence
+            throw new IllegalArgumentException("AUGMENT_FEATURES=" + env.apply("AUGMENT_FEATURES") + " is no longer read: set "
+                    + "FEATURE_VIEWS instead (AUGMENT_FEATURES=false is FEATURE_VIEWS=1, true is FEATURE_VIEWS=2)");
+        }
         this.featureViews = positiveInt(env, "FEATURE_VIEWS", t.featureViews());
         this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
         this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", t.trainableBlocks());

@@ -45,6 +45,15 @@ class ParamsTest {
     }
 
     @Test
+    void theRenamedAugmentFeaturesIsRefusedNamingItsReplacement() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Params.of(Map.of("PROJECT_DIR", "/p", "AUGMENT_FEATURES", "false")));
+        assertTrue(e.getMessage().contains("FEATURE_VIEWS=1"), e.getMessage());
+        assertEquals(6, Params.of(Map.of("PROJECT_DIR", "/p", "FEATURE_VIEWS", "6")).featureViews);
+        assertEquals(Profile.DEFAULT.training.featureViews(), Params.of(Map.of("PROJECT_DIR", "/p")).featureViews);
+    }
+
+    @Test
     void trainingSettingsAreReadPrintedAndRecorded() {
         Params p = Params.of(Map.ofEntries(Map.entry("PROJECT_DIR", "/p"), Map.entry("PROFILE", "smoke"),
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
