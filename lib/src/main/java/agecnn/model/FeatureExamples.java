@@ -75,21 +75,20 @@ public final class FeatureExamples implements Examples, AutoCloseable {
         try {
             long[] shape = null;
             int n = images.size();
-            int passes = views;
-            progress.start("backbone pass", 1, 1, passes * ((n + batchSize - 1) / batchSize), passes * n);
+            progress.start("backbone pass", 1, 1, views * ((n + batchSize - 1) / batchSize), views * n);
             int done = 0;
             for (int from = 0; from < n; from += batchSize) {
                 int[] pos = range(from, Math.min(n, from + batchSize));
                 INDArray x = images.inputs(pos, null);
-                for (int pass = 0; pass < passes; pass++) {
-                    INDArray in = view(x, pass, seed, from);
+                for (int v = 0; v < views; v++) {
+                    INDArray in = view(x, v, seed, from);
                     // only the one vertex's output, not every layer's (TransferLearningHelper.featurize
                     // keeps them all, hundreds of MB a batch waiting for the garbage collector)
                     INDArray f = net.output(List.of(until), false, new INDArray[] {in}, null)[0];
                     if (shape == null) shape = Arrays.copyOfRange(f.shape(), 1, f.rank());
                     INDArray rows = f.castTo(STORED).dup('c');
                     long rowBytes = rows.length() / pos.length * BYTES_PER_VALUE;
-                    writeFully(ch, rows.data().asNio(), ((long) pass * n + from) * rowBytes);
+                    writeFully(ch, rows.data().asNio(), ((long) v * n + from) * rowBytes);
                     rows.close();
                     f.close();
                     if (in != x) in.close();

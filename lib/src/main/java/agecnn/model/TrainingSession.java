@@ -307,12 +307,13 @@ public final class TrainingSession {
     }
 
     private Map<String, Object> training(Prepared p, Trainer.Result r) {
+        TrainingPlan plan = p.plan();   // the model's own: its backbone may divide the rate
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epochs_planned", plan.epochs());
         m.put("epochs_run", r.history().size());
         m.put("best_epoch", r.history().best().epoch());
         m.put("batch_size", plan.batchSize());
-        m.put("optimizer", "Adam, learning rate " + p.plan().learningRate() + " times " + plan.lrDecay() + " per epoch");
+        m.put("optimizer", "Adam, learning rate " + plan.learningRate() + " times " + plan.lrDecay() + " per epoch");
         m.put("patience", plan.patience());
         boolean cached = p.transfer() != null && featuresFit(p.transfer());
         m.put("augmentation", !plan.augment() || cached && plan.cachedViews() == 1 ? "none"
