@@ -142,7 +142,8 @@ public final class Trainer {
             Random augment = plan.augment() ? new Random(plan.seed() * 17L + e + 1) : null;
             progress.start("epoch", e + 1, plan.epochs(), batches, n);
             int[] done = {0};
-            double fitLoss = fitter.fit(net, batches(train, bins, order, n, augment), k -> progress.batch(done[0] += k));
+            Random mix = plan.mixup() > 0 ? new Random(plan.seed() * 29L + e + 3) : null;
+            double fitLoss = fitter.fit(net, batches(train, bins, order, n, augment, mix), k -> progress.batch(done[0] += k));
             progress.finish();
             double fitSeconds = (System.nanoTime() - t0) / 1e9;
             double[] tr = Scoring.accuracyAndLoss(net, train, trainSample, plan.batchSize() * 2);
@@ -197,9 +198,10 @@ public final class Trainer {
     /**
      * The epoch's mini-batches: the first {@code n} examples of {@code order} in batches of the
      * plan's size (the last may be smaller), each made (and augmented) only when asked for, so
-     * the augmentation's draws follow the batches' order whoever fits them.
+     * the augmentation's draws follow the batches' order whoever fits them. With {@code mix}, each
+     * batch is blended by {@link Mixup} with draws from it.
      */
-    private Iterator<DataSet> batches(Examples train, int[] bins, int[] order, int n, Random augment) {
+    private Iterator<DataSet> batches(Examples train, int[] bins, int[] order, int n, Random augment, Random mix) {
         return new Iterator<>() {
             private int from;
 
@@ -213,7 +215,8 @@ public final class Trainer {
                 if (!hasNext()) throw new NoSuchElementException();
                 int[] pos = Arrays.copyOfRange(order, from, Math.min(n, from + plan.batchSize()));
                 from += pos.length;
-                return new DataSet(train.inputs(pos, augment), plan.targets(bins, pos));
+                INDArray x = train.inputs(pos, augment), y = plan.targets(bins, pos);
+                return mix == null ? new DataSet(x, y) : Mixup.blend(x, y, plan.mixup(), mix);
             }
         };
     }

@@ -28,9 +28,14 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *                       neighbouring bins look alike, and a spread label makes a guess one bin
  *                       off cost less than one five bins off (Gao et al., "Deep label distribution
  *                       learning with label ambiguity", 2017).
+ * @param mixup          mixup's alpha (Zhang et al., "mixup: beyond empirical risk minimization",
+ *                       2018): each training batch is blended with itself in another order,
+ *                       inputs and targets alike, by a weight drawn from Beta(alpha, alpha); 0
+ *                       trains on the batches as they are. A model on cached backbone outputs
+ *                       blends those outputs (manifold mixup, Verma et al. 2019).
  */
 public record TrainingPlan(int epochs, int batchSize, int epochImages, double learningRate, double lrDecay, int patience,
-                           boolean augment, int featureViews, double labelSpread, long seed) {
+                           boolean augment, int featureViews, double labelSpread, double mixup, long seed) {
 
     /** Images scored after each epoch to report the training loss and accuracy (a fixed sample of the training set). */
     public static final int TRAIN_SAMPLE = 1200;
@@ -41,16 +46,17 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         if (epochImages < 0) throw new IllegalArgumentException("images per epoch must be 0 (all) or more, got " + epochImages);
         if (featureViews < 1) throw new IllegalArgumentException("feature views must be at least 1, got " + featureViews);
         if (!(labelSpread >= 0)) throw new IllegalArgumentException("label spread must be 0 or more, got " + labelSpread);
+        if (!(mixup >= 0)) throw new IllegalArgumentException("mixup must be 0 or more, got " + mixup);
     }
 
     /** Every training image in every epoch; mirrored backbone outputs when augmenting. */
     public TrainingPlan(int epochs, int batchSize, double learningRate, double lrDecay, int patience, boolean augment, long seed) {
-        this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, 2, 0, seed);
+        this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, 2, 0, 0, seed);
     }
 
     public static TrainingPlan of(Params p) {
         return new TrainingPlan(p.epochs, p.batchSize, p.epochImages, p.learningRate, p.lrDecay, p.patience, p.augment,
-                p.featureViews, p.labelSpread, p.seed);
+                p.featureViews, p.labelSpread, p.mixup, p.seed);
     }
 
     /**
@@ -60,14 +66,14 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
      * costs seconds, and dropping most of its data would only cost accuracy.
      */
     public TrainingPlan onCachedFeatures() {
-        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, seed);
+        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, mixup, seed);
     }
 
     /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link KerasBackbone#learningRateDivisor}). */
     public TrainingPlan withLearningRateDividedBy(double divisor) {
         if (divisor == 1) return this;
         return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, featureViews,
-                labelSpread, seed);
+                labelSpread, mixup, seed);
     }
 
     /** Training targets of the examples at {@code positions}: [n, 12], each row summing to 1. */

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * PROJECT_DIR    the project root                       (default: found from the working dir)
  *
  * Training (04_model):
- * MODELS         comma-separated: baseline, mobilenet, squeezenet, vgg16, vgg19, resnet50,
+ * MODELS         comma-separated: baseline, mobilenet, faceresnet, squeezenet, vgg16, vgg19, resnet50,
  *                efficientnetb0                         (default: by profile)
  * EPOCHS         most epochs per model                  (default: by profile)
  * EPOCH_IMAGES   training images per epoch, a fresh random draw each epoch; 0 = all (default: by profile);
@@ -37,11 +37,13 @@ import java.util.function.Function;
  * PATIENCE       epochs without a better validation accuracy before stopping, 0 = never (default: by profile)
  * AUGMENT        true | false: random flips, shifts and crops of training images (default: true)
  * LABEL_SPREAD   how far each training label spreads over neighbouring bins, in bins; 0 = one-hot (default: 0)
+ * MIXUP          mixup's alpha: training batches blended with themselves shuffled; 0 = off (default: 0)
  * FEATURE_VIEWS  for models trained on cached backbone outputs, when augmenting: views of each
  *                training image cached, 1 = the image, 2 = and its mirror, each more = a random
  *                crop; each view is one more backbone pass (default: by profile)
  * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
- * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: by profile)
+ * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: by profile;
+ *                      faceresnet: its own 4, unless given)
  * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
  * </pre>
  */
@@ -69,9 +71,14 @@ public final class Params {
     /** Spread of the training labels over neighbouring bins, in bins (see {@code TrainingPlan}); 0: one-hot. */
     public final double labelSpread;
     static final double DEFAULT_LABEL_SPREAD = 0;
+    /** mixup's alpha; 0 = off. */
+    public final double mixup;
+    static final double DEFAULT_MIXUP = 0;
     public final int featureViews;
     public final int transferImageSize;
     public final int trainableBlocks;
+    /** Whether TRAINABLE_BLOCKS was set: then it holds for every backbone, else a backbone may have its own number. */
+    public final boolean trainableBlocksGiven;
     public final Path weightsDir;
 
     /**
@@ -111,7 +118,9 @@ public final class Params {
         this.featureViews = positiveInt(env, "FEATURE_VIEWS", t.featureViews());
         this.transferImageSize = positiveInt(env, "TRANSFER_IMAGE_SIZE", t.transferImageSize());
         this.trainableBlocks = nonNegativeInt(env, "TRAINABLE_BLOCKS", t.trainableBlocks());
+        this.trainableBlocksGiven = env.apply("TRAINABLE_BLOCKS") != null;
         this.labelSpread = nonNegativeDouble(env, "LABEL_SPREAD", DEFAULT_LABEL_SPREAD);
+        this.mixup = nonNegativeDouble(env, "MIXUP", DEFAULT_MIXUP);
         this.weightsDir = resolve(or(env.apply("WEIGHTS_DIR"), "data/weights"));
     }
 
@@ -165,6 +174,7 @@ public final class Params {
         m.put("PATIENCE", patience == 0 ? "0 (never stop early)" : Integer.toString(patience));
         m.put("AUGMENT", Boolean.toString(augment));
         m.put("LABEL_SPREAD", Double.toString(labelSpread));
+        m.put("MIXUP", Double.toString(mixup));
         m.put("FEATURE_VIEWS", Integer.toString(featureViews));
         m.put("TRANSFER_IMAGE_SIZE", Integer.toString(transferImageSize));
         m.put("TRAINABLE_BLOCKS", Integer.toString(trainableBlocks));

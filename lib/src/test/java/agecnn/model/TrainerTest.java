@@ -25,8 +25,29 @@ class TrainerTest {
 
     @Test
     void aResumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
+        resumedEqualsUninterrupted(Nets.plan(3));
+    }
+
+    @Test
+    void withMixupTooAResumedRunEndsWhereAnUninterruptedOneDoes() throws IOException {
+        TrainingPlan p = Nets.plan(3);
+        // mixup draws its blends from the seed and the epoch, never from what ran before
+        resumedEqualsUninterrupted(new TrainingPlan(p.epochs(), p.batchSize(), p.epochImages(), p.learningRate(), p.lrDecay(),
+                p.patience(), p.augment(), p.featureViews(), p.labelSpread(), 0.4, p.seed()));
+    }
+
+    @Test
+    void mixupChangesWhatIsLearned() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 24, 32, 11), val = SyntheticImages.examples(tmp, 12, 32, 12);
+        TrainingPlan p = Nets.plan(1), mixed = new TrainingPlan(p.epochs(), p.batchSize(), p.epochImages(), p.learningRate(),
+                p.lrDecay(), p.patience(), p.augment(), p.featureViews(), p.labelSpread(), 0.4, p.seed());
+        INDArray plain = new Trainer(p, Progress.quiet()).fit("m", () -> baseline(p), train, val, null).net().params();
+        INDArray blended = new Trainer(mixed, Progress.quiet()).fit("m", () -> baseline(mixed), train, val, null).net().params();
+        assertTrue(plain.sub(blended).norm1Number().doubleValue() / plain.length() > 1e-6, "mixup left the training as it was");
+    }
+
+    private void resumedEqualsUninterrupted(TrainingPlan plan) throws IOException {
         ImageExamples train = SyntheticImages.examples(tmp, 36, 32, 1), val = SyntheticImages.examples(tmp, 12, 32, 2);
-        TrainingPlan plan = Nets.plan(3);
         Trainer.Result whole = new Trainer(plan, Progress.quiet()).fit("m", () -> baseline(plan), train, val, tmp.resolve("a"));
         assertFalse(whole.resumed());
 
@@ -79,7 +100,7 @@ class TrainerTest {
     @Test
     void anEpochCanTrainOnAFreshDrawOfFewerImages() throws IOException {
         ImageExamples train = SyntheticImages.examples(tmp, 36, 32, 9), val = SyntheticImages.examples(tmp, 12, 32, 10);
-        TrainingPlan plan = new TrainingPlan(2, 8, 12, 1e-3, 0.9, 0, true, 1, 0, 3);
+        TrainingPlan plan = new TrainingPlan(2, 8, 12, 1e-3, 0.9, 0, true, 1, 0, 0, 3);
         assertEquals(12, plan.imagesPerEpoch(36));
         assertEquals(36, Nets.plan(1).imagesPerEpoch(36));
         assertEquals(1, plan.cachedViews());

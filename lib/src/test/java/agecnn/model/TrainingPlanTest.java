@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainingPlanTest {
 
     private static TrainingPlan plan(int epochImages, double spread) {
-        return new TrainingPlan(3, 8, epochImages, 1e-3, 0.9, 2, true, 2, spread, 5);
+        return new TrainingPlan(3, 8, epochImages, 1e-3, 0.9, 2, true, 2, spread, 0, 5);
     }
 
     @Test
@@ -53,7 +53,7 @@ class TrainingPlanTest {
         TrainingPlan p = plan(500, 0.5), f = p.onCachedFeatures();
         assertEquals(500, p.imagesPerEpoch(2000));
         assertEquals(2000, f.imagesPerEpoch(2000));
-        assertEquals(new TrainingPlan(3, 8, 0, 1e-3, 0.9, 2, true, 2, 0.5, 5), f);
+        assertEquals(new TrainingPlan(3, 8, 0, 1e-3, 0.9, 2, true, 2, 0.5, 0, 5), f);
     }
 
     @Test

@@ -53,7 +53,7 @@ class TransferTrainingTest {
         }
         TrainingPlan own = plan.withLearningRateDividedBy(10);
         assertEquals(new TrainingPlan(plan.epochs(), plan.batchSize(), plan.epochImages(), plan.learningRate() / 10, plan.lrDecay(),
-                plan.patience(), plan.augment(), plan.featureViews(), plan.labelSpread(), plan.seed()), own, "only the rate differs");
+                plan.patience(), plan.augment(), plan.featureViews(), plan.labelSpread(), plan.mixup(), plan.seed()), own, "only the rate differs");
     }
 
     @Test

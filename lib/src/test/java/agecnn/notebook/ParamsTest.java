@@ -41,6 +41,7 @@ class ParamsTest {
         assertTrue(p.augment);
         assertEquals(Profile.DEFAULT.training.trainableBlocks(), p.trainableBlocks);
         assertEquals(Params.DEFAULT_LABEL_SPREAD, p.labelSpread, 0);
+        assertEquals(Params.DEFAULT_MIXUP, p.mixup, 0);
         assertEquals(Path.of("/p/data/weights"), p.weightsDir);
     }
 
@@ -59,7 +60,11 @@ class ParamsTest {
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),
                 Map.entry("LEARNING_RATE", "3e-4"), Map.entry("LR_DECAY", "0.5"), Map.entry("PATIENCE", "0"), Map.entry("AUGMENT", "no"),
                 Map.entry("TRANSFER_IMAGE_SIZE", "96"), Map.entry("TRAINABLE_BLOCKS", "2"), Map.entry("WEIGHTS_DIR", "w"),
-                Map.entry("EPOCH_IMAGES", "500"), Map.entry("FEATURE_VIEWS", "1"), Map.entry("LABEL_SPREAD", "0.75")));
+                Map.entry("EPOCH_IMAGES", "500"), Map.entry("FEATURE_VIEWS", "1"), Map.entry("LABEL_SPREAD", "0.75"),
+                Map.entry("MIXUP", "0.4")));
+        assertEquals(0.4, p.mixup, 0);
+        assertEquals(0.4, agecnn.model.TrainingPlan.of(p).mixup(), 0);
+        assertEquals("0.4", p.asMap().get("MIXUP"));
         assertEquals(0.75, p.labelSpread, 0);
         assertEquals("0.75", p.asMap().get("LABEL_SPREAD"));
         assertEquals(500, p.epochImages);
@@ -92,6 +97,7 @@ class ParamsTest {
         assertMessage(Map.of("AUGMENT", "maybe"), "AUGMENT");
         assertMessage(Map.of("LABEL_SPREAD", "-0.5"), "LABEL_SPREAD");
         assertMessage(Map.of("LABEL_SPREAD", "wide"), "LABEL_SPREAD");
+        assertMessage(Map.of("MIXUP", "-0.2"), "MIXUP");
         assertMessage(Map.of("MODELS", " , "), "MODELS");
     }
 
