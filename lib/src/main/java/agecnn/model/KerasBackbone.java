@@ -34,6 +34,21 @@ public interface KerasBackbone {
         return 1;
     }
 
+    /** Reads the weights file into Keras's layout (by default it is a Keras HDF5 file). */
+    default KerasWeights readWeights(java.nio.file.Path file) throws java.io.IOException {
+        return KerasWeights.read(file);
+    }
+
+    /** The input side the backbone must have, whatever TRANSFER_IMAGE_SIZE says; empty when any side works. */
+    default java.util.OptionalInt imageSize() {
+        return java.util.OptionalInt.empty();
+    }
+
+    /** How many last blocks train when TRAINABLE_BLOCKS is not given; empty: the profile's number. */
+    default java.util.OptionalInt trainableBlocks() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** The input convention of the weights, read from the file when the file carries it. */
     InputScaling scaling(KerasWeights weights);
 

@@ -60,6 +60,11 @@ public final class KerasWeights {
         return new KerasWeights(file, Collections.unmodifiableMap(layers));
     }
 
+    /** Arrays already in Keras's layout, e.g. converted from another format ({@link TfjsWeights}). */
+    static KerasWeights of(Path file, Map<String, Map<String, INDArray>> layers) {
+        return new KerasWeights(file, Collections.unmodifiableMap(new TreeMap<>(layers)));
+    }
+
     /** Data sets directly in a group make it a layer; the name is the group path up to the layer's own group. */
     private static void collect(Hdf5Archive h5, List<String> path, Map<String, Map<String, INDArray>> out) throws Exception {
         String[] groups = path.toArray(new String[0]);

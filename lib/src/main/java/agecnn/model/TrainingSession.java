@@ -48,7 +48,7 @@ import java.util.Map;
 public final class TrainingSession {
 
     /** The models 04_model knows, in the order they are described. */
-    public static final List<String> KNOWN = List.of(StudyBaselineCnn.NAME, "mobilenet", "squeezenet", "efficientnetb0",
+    public static final List<String> KNOWN = List.of(StudyBaselineCnn.NAME, "mobilenet", FaceResNet.NAME, "squeezenet", "efficientnetb0",
             "vgg16", "vgg19", "resnet50");
     /**
      * Space left free on the disk beside a model's cached backbone outputs (a scratch file, see
@@ -74,7 +74,7 @@ public final class TrainingSession {
 
     /** A model ready to train, or why it cannot be. */
     private record Prepared(String name, String title, int imageSize, String weightsFrom, ComputationGraph baseline, TransferNet transfer,
-                            String unavailable, TrainingPlan plan) {
+                            String unavailable, TrainingPlan plan, int trainableBlocks) {
         ComputationGraph net() {
             return baseline != null ? baseline : transfer.graph();
         }
@@ -326,7 +326,7 @@ public final class TrainingSession {
         m.put("weights_from", p.weightsFrom());
         if (p.transfer() != null) {
             m.put("frozen_until", p.transfer().frozenUntil());
-            m.put("trainable_blocks", params.trainableBlocks);
+            m.put("trainable_blocks", p.trainableBlocks());
             m.put("input_scaling_inside", p.transfer().scaling().name());
             m.put("head", StudyHead.study().toString());
         }
@@ -341,7 +341,7 @@ public final class TrainingSession {
         try {
             if (name.equals(StudyBaselineCnn.NAME)) {
                 ComputationGraph net = StudyBaselineCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
-                return new Prepared(name, StudyBaselineCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan);
+                return new Prepared(name, StudyBaselineCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan, 0);
             }
             int size = params.transferImageSize;
             if (ZooBackbone.named(name).isPresent()) {
@@ -350,32 +350,40 @@ public final class TrainingSession {
                 try {
                     pretrained = z.pretrained(store);
                 } catch (IOException e) {
-                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan);
+                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan, params.trainableBlocks);
                 }
                 TrainingPlan own = plan.withLearningRateDividedBy(z.learningRateDivisor());
                 TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
                         own.updater(), own.seed());
-                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, own);
+                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, own, params.trainableBlocks);
             }
-            KerasBackbone b = name.equals("mobilenet") ? new MobileNetV1() : name.equals("squeezenet") ? new SqueezeNet11() : new EfficientNetB0();
+            KerasBackbone b = switch (name) {
+                case "mobilenet" -> new MobileNetV1();
+                case FaceResNet.NAME -> new FaceResNet();
+                case "squeezenet" -> new SqueezeNet11();
+                default -> new EfficientNetB0();
+            };
+            size = b.imageSize().orElse(size);
+            // TRAINABLE_BLOCKS when given; else the backbone's own number, if it has one, else the profile's
+            int blocks = params.trainableBlocksGiven ? params.trainableBlocks : b.trainableBlocks().orElse(params.trainableBlocks);
             Path file;
             if (b.weightFile().isPresent()) {
                 try {
                     file = store.resolve(b.weightFile().get());
                 } catch (IOException e) {
-                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan);
+                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan, blocks);
                 }
             } else {
                 file = store.find(b.weightFileName()).orElse(null);
                 if (file == null) {
                     return new Prepared(name, b.title(), size, null, null, null, b.weightFileName() + " is not in WEIGHTS_DIR ("
-                            + store.localDir() + "); put the Keras file there to train " + name, plan);
+                            + store.localDir() + "); put the Keras file there to train " + name, plan, blocks);
                 }
             }
             TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
-            TransferNet tn = TransferNet.keras(b, KerasWeights.read(file), size, params.trainableBlocks, StudyHead.study(), classWeights,
+            TransferNet tn = TransferNet.keras(b, b.readWeights(file), size, blocks, StudyHead.study(), classWeights,
                     own.updater(), own.seed());
-            return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own);
+            return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own, blocks);
         } catch (IOException e) {
             // a weights file that is there but wrong stops the run: the user has to fix it
             throw new IllegalStateException(name + ": " + e.getMessage(), e);

@@ -27,6 +27,16 @@ public record WeightFile(String fileName, String sha256, List<String> urls, Stri
             List.of("https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/mobilenet_2_5_224_tf_no_top.h5"),
             "MobileNet v1 0.25 ImageNet weights (Keras, no top)");
 
+    /**
+     * The npm package of face-api.js 1.7.15 (Vladimir Mandic's maintained fork, MIT), whose
+     * {@code model/} folder holds dlib's face-recognition ResNet as TensorFlow.js weights
+     * (8-bit quantized); only that model is read out of it ({@link FaceResNet}).
+     */
+    public static final WeightFile FACE_API_1_7_15 = new WeightFile("vladmandic-face-api-1.7.15.tgz",
+            "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031",
+            List.of("https://registry.npmjs.org/@vladmandic/face-api/-/face-api-1.7.15.tgz"),
+            "face-api.js 1.7.15 npm package (dlib face-recognition ResNet weights)");
+
     public WeightFile {
         if (!sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(fileName + ": sha256 must be 64 lower-case hex digits");
         urls = List.copyOf(urls);
