@@ -1,6 +1,10 @@
 package agecnn.testing;
 
+import agecnn.model.WeightFile;
+import agecnn.model.WeightStore;
 import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,5 +27,20 @@ public final class TestWeights {
         Path p = dir().resolve(name);
         Assumptions.assumeTrue(Files.isRegularFile(p), "no weights file " + p);
         return p;
+    }
+
+    /**
+     * A file the project knows the source of: from the weights folder, else from the project's
+     * download cache ({@code data/cache/weights}, where runs keep it), else downloaded there;
+     * skips the test, saying why, when none of these works (no network).
+     */
+    public static Path fetched(WeightFile file) {
+        Path project = Paths.get(System.getProperty("project.dir", ".")).toAbsolutePath();
+        try {
+            return new WeightStore(dir(), project.resolve("data/cache/weights")).resolve(file);
+        } catch (IOException e) {
+            Assumptions.abort("cannot have " + file.fileName() + ": " + e.getMessage());
+            return null;
+        }
     }
 }
