@@ -23,7 +23,7 @@ import java.util.OptionalInt;
 
 /**
  * dlib's face-recognition ResNet (29 convolutions, 5.6M weights, trained by Davis King to tell
- * about 7,500 people apart on some 3 million face photos) as face-api.js ships it, without its
+ * 7,485 people apart on about 3 million face photos; public domain) as face-api.js ships it, without its
  * last layer (the 128-number face descriptor): face features instead of ImageNet's. Built as
  * face-api.js runs it: a 7x7 stride-2 convolution and a 3x3 max pool, then residual units of
  * two 3x3 convolutions at 32, 64, 128 and 256 channels. A unit that halves the side pools its
