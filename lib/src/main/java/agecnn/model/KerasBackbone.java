@@ -9,6 +9,7 @@ import java.util.Optional;
 /**
  * A pretrained network defined here layer by layer, with the layer names of its Keras original,
  * so that a Keras weights file can be copied into it by name ({@link KerasWeights#copyInto}).
+ * Weights published in another format are read into Keras's layout ({@link #readWeights}).
  */
 public interface KerasBackbone {
 
