@@ -39,7 +39,7 @@ public final class FaceResNet implements KerasBackbone {
     /** The mean of each channel of its training images, 0-255, which the network subtracts (face-api.js). */
     static final double[] MEAN_RGB = {122.782, 117.001, 104.298};
     static final String MODEL_IN_PACKAGE = "package/model/face_recognition_model";
-    /** Units in order: name, and whether it halves the side. */
+    /** The residual units in order; those named {@code _down} halve the side. */
     private static final String[] UNITS = {"conv32_1", "conv32_2", "conv32_3", "conv64_down", "conv64_1", "conv64_2", "conv64_3",
         "conv128_down", "conv128_1", "conv128_2", "conv256_down", "conv256_1", "conv256_2", "conv256_down_out"};
 
@@ -79,7 +79,7 @@ public final class FaceResNet implements KerasBackbone {
         int side = ((imageSize - 7) / 2 + 1 - 3) / 2 + 1, channels = 32;
         for (String unit : UNITS) {
             boolean down = unit.contains("down");
-            int width = Integer.parseInt(unit.substring(4, unit.indexOf('_')));
+            int width = channels(unit);
             String c1 = conv(g, unit + "/conv1", x, 3, down ? 2 : 1, true, weights);
             String c2 = conv(g, unit + "/conv2", c1, 3, 1, false, weights);
             String shortcut = x;
@@ -113,13 +113,14 @@ public final class FaceResNet implements KerasBackbone {
     /** A convolution with its scale layer folded in (see {@link TfjsWeights}); stride 2 without padding, stride 1 "same". */
     private static String conv(GraphBuilder g, String name, String in, int k, int stride, boolean relu, Map<String, String> weights) {
         g.addLayer(name, new ConvolutionLayer.Builder(k, k).stride(stride, stride)
-                .nOut(outChannels(name)).convolutionMode(stride == 1 ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                .nOut(channels(name)).convolutionMode(stride == 1 ? ConvolutionMode.Same : ConvolutionMode.Truncate)
                 .activation(relu ? Activation.RELU : Activation.IDENTITY).build(), in);
         weights.put(name, name);
         return name;
     }
 
-    private static int outChannels(String name) {
+    /** The output channels of a unit or convolution, from its name: 64 for {@code conv64_down/conv1}. */
+    private static int channels(String name) {
         return Integer.parseInt(name.substring(4, name.indexOf('_')));
     }
 }

@@ -76,11 +76,11 @@ final class TfjsWeights {
     /** Every array of the manifest, dequantized to float: {@code min + scale * q} for quantized ones. */
     private static Map<String, INDArray> arrays(JsonArray groups, Map<String, byte[]> files, String model, Path tgz) throws IOException {
         Map<String, INDArray> out = new HashMap<>();
+        String dir = model.substring(0, model.lastIndexOf('/') + 1);     // the shards lie beside the manifest
         for (JsonElement ge : groups) {
             JsonObject group = ge.getAsJsonObject();
             ByteArrayOutputStream shard = new ByteArrayOutputStream();
             for (JsonElement p : group.getAsJsonArray("paths")) {
-                String dir = model.substring(0, model.lastIndexOf('/') + 1);
                 byte[] b = files.get(dir + p.getAsString());
                 if (b == null) throw new IOException(tgz + ": the weights manifest names " + p.getAsString() + ", which the package lacks");
                 shard.writeBytes(b);
