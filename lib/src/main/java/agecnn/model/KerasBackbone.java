@@ -2,9 +2,12 @@ package agecnn.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A pretrained network defined here layer by layer, with the layer names of its Keras original,
@@ -36,18 +39,18 @@ public interface KerasBackbone {
     }
 
     /** Reads the weights file into Keras's layout (by default it is a Keras HDF5 file). */
-    default KerasWeights readWeights(java.nio.file.Path file) throws java.io.IOException {
+    default KerasWeights readWeights(Path file) throws IOException {
         return KerasWeights.read(file);
     }
 
     /** The input side the backbone must have, whatever TRANSFER_IMAGE_SIZE says; empty when any side works. */
-    default java.util.OptionalInt imageSize() {
-        return java.util.OptionalInt.empty();
+    default OptionalInt imageSize() {
+        return OptionalInt.empty();
     }
 
     /** How many last blocks train when TRAINABLE_BLOCKS is not given; empty: the profile's number. */
-    default java.util.OptionalInt trainableBlocks() {
-        return java.util.OptionalInt.empty();
+    default OptionalInt trainableBlocks() {
+        return OptionalInt.empty();
     }
 
     /** The input convention of the weights, read from the file when the file carries it. */

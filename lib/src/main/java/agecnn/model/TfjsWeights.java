@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,8 +19,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * A TensorFlow.js model's weights (a {@code -weights_manifest.json} and its binary shard, as
@@ -125,7 +128,7 @@ final class TfjsWeights {
 
     /** The wanted entries of a gzipped tar file (a ustar reader: 512-byte headers, sizes in octal). */
     static Map<String, byte[]> untar(Path tgz, String... wanted) throws IOException {
-        java.util.Set<String> want = java.util.Set.of(wanted);
+        Set<String> want = Set.of(wanted);
         Map<String, byte[]> found = new HashMap<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz), 1 << 16)) {
             byte[] header = new byte[512];
@@ -149,7 +152,7 @@ final class TfjsWeights {
                     in.skipNBytes(padded);
                 }
             }
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new IOException(tgz + ": not a complete gzipped tar file (" + e.getMessage() + ")", e);
         }
         return found;
