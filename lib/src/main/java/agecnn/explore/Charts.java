@@ -1,6 +1,6 @@
 package agecnn.explore;
 
-import agecnn.scrub.AgeBins;
+import agecnn.data.AgeBins;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.ArrayList;

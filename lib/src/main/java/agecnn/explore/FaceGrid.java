@@ -1,7 +1,7 @@
 package agecnn.explore;
 
-import agecnn.obtain.IndexColumns;
-import agecnn.scrub.AgeBins;
+import agecnn.data.AgeBins;
+import agecnn.data.IndexColumns;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;

@@ -1,7 +1,7 @@
 package agecnn.explore;
 
-import agecnn.obtain.IndexColumns;
-import agecnn.scrub.AgeBins;
+import agecnn.data.AgeBins;
+import agecnn.data.IndexColumns;
 import java.util.Arrays;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;

@@ -1,5 +1,7 @@
 package agecnn.notebook;
 
+import agecnn.config.Params;
+import agecnn.config.RunRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ public final class Notebook {
 
     public static Params start(String name) {
         System.setProperty("java.awt.headless", "true");
-        agecnn.model.FastPath.enable();   // OneDNN conv/pool helpers for every model built in the notebook
+        agecnn.nets.FastPath.enable();   // OneDNN conv/pool helpers for every model built in the notebook
         Params params = Params.fromEnvironment();
         try {
             Files.createDirectories(params.runDir);

@@ -1,5 +1,6 @@
 package agecnn.predict;
 
+import agecnn.io.Download;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package agecnn.predict;
 
-import agecnn.scrub.AgeBins;
-
+import agecnn.data.AgeBins;
 import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.Comparator;

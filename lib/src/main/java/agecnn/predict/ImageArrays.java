@@ -1,6 +1,6 @@
 package agecnn.predict;
 
-import agecnn.scrub.Resizer;
+import agecnn.tensors.Resizer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

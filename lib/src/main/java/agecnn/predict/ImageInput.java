@@ -1,8 +1,9 @@
 package agecnn.predict;
 
-import agecnn.obtain.BadImageException;
-import agecnn.obtain.ImageDecoder;
-
+import agecnn.data.BadImageException;
+import agecnn.data.ImageDecoder;
+import agecnn.io.Download;
+import agecnn.io.DownloadException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package agecnn.predict;
 
+import agecnn.eval.Metrics;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 
@@ -37,17 +38,17 @@ public record ImagePrediction(String source, String model, BufferedImage image, 
         for (FacePrediction f : faces) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("box", f.face() == null ? null : box(f.face().rounded()));
-            o.put("score", f.face() == null || Double.isNaN(f.face().score()) ? null : round(f.face().score(), 4));
+            o.put("score", f.face() == null || Double.isNaN(f.face().score()) ? null : Metrics.round(f.face().score(), 4));
             o.put("crop", box(f.crop()));
             List<Object> bins = new ArrayList<>();
             for (BinProbability b : f.top(top)) {
                 Map<String, Object> bm = new LinkedHashMap<>();
                 bm.put("bin", b.label());
-                bm.put("probability", round(b.probability(), 4));
+                bm.put("probability", Metrics.round(b.probability(), 4));
                 bins.add(bm);
             }
             o.put("top", bins);
-            o.put("expected_age", round(f.expectedAge(), 1));
+            o.put("expected_age", Metrics.round(f.expectedAge(), 1));
             fs.add(o);
         }
         m.put("faces", fs);
@@ -66,10 +67,6 @@ public record ImagePrediction(String source, String model, BufferedImage image, 
         return new int[]{r.x, r.y, r.width, r.height};
     }
 
-    private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
 
     @Override
     public String toString() {

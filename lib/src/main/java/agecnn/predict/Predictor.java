@@ -1,13 +1,14 @@
 package agecnn.predict;
 
-import agecnn.interpret.Metrics;
-import agecnn.model.ModelInfo;
-import agecnn.model.SavedModel;
-import agecnn.notebook.Params;
-import agecnn.obtain.ImageDecoder;
-import agecnn.scrub.AgeBins;
-import agecnn.scrub.Resizer;
-import agecnn.scrub.TensorCache;
+import agecnn.config.Params;
+import agecnn.data.AgeBins;
+import agecnn.data.ImageDecoder;
+import agecnn.eval.Metrics;
+import agecnn.io.Download;
+import agecnn.nets.ModelInfo;
+import agecnn.nets.SavedModel;
+import agecnn.tensors.Resizer;
+import agecnn.tensors.TensorCache;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.awt.Rectangle;

@@ -1,10 +1,10 @@
 package agecnn.explore;
 
+import agecnn.data.AgeBins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import agecnn.scrub.AgeBins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

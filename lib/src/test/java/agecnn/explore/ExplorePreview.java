@@ -1,7 +1,7 @@
 package agecnn.explore;
 
+import agecnn.data.AgeBins;
 import agecnn.notebook.Show;
-import agecnn.scrub.AgeBins;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

@@ -1,6 +1,6 @@
 package agecnn.explore;
 
-import agecnn.scrub.AgeBins;
+import agecnn.data.AgeBins;
 import java.util.Arrays;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;

@@ -1,11 +1,11 @@
 package agecnn.explore;
 
+import agecnn.data.AgeBins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import agecnn.scrub.AgeBins;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.IntColumn;

@@ -1,10 +1,11 @@
 package agecnn.notebook;
 
-import agecnn.interpret.Evaluation;
-import agecnn.interpret.RunModels;
-import agecnn.model.SavedModel;
-import agecnn.scrub.Scrubbed;
-import agecnn.scrub.Split;
+import agecnn.config.Params;
+import agecnn.data.Split;
+import agecnn.eval.Evaluation;
+import agecnn.nets.SavedModel;
+import agecnn.run.RunModels;
+import agecnn.tensors.PreparedData;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ class InterpretNotebookIT {
         java.util.Set<String> scored = new java.util.HashSet<>();
         scores.entrySet().forEach(e -> scored.add(e.getKey()));
         assertEquals(models.models().keySet(), scored);
-        Scrubbed data = Scrubbed.load(params);
+        PreparedData data = PreparedData.load(params);
         for (Map.Entry<String, Path> m : models.models().entrySet()) {
             JsonObject s = scores.getAsJsonObject(m.getKey());
             Evaluation again = Evaluation.of(SavedModel.load(m.getValue()), data, Split.TEST);

@@ -1,10 +1,12 @@
 package agecnn.notebook;
 
-import agecnn.model.SavedModel;
-import agecnn.model.Scores;
-import agecnn.scrub.Scrubbed;
-import agecnn.scrub.Split;
-import agecnn.scrub.TensorCache;
+import agecnn.config.Params;
+import agecnn.config.Profile;
+import agecnn.data.Split;
+import agecnn.nets.SavedModel;
+import agecnn.run.ScoreTable;
+import agecnn.tensors.PreparedData;
+import agecnn.tensors.TensorCache;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -68,7 +70,7 @@ class ModelNotebookIT {
 
     @Test
     void savedModelsLoadAndPredictProbabilities() throws IOException {
-        Scrubbed data = Scrubbed.load(params);
+        PreparedData data = PreparedData.load(params);
         List<String> test = data.split().files(Split.TEST);
         for (String m : trained()) {
             SavedModel model = SavedModel.load(RUN_DIR.resolve("models").resolve(m + ".zip"));
@@ -90,7 +92,7 @@ class ModelNotebookIT {
     @Test
     void scoresTableHasOneRowPerModel() throws IOException {
         List<String> lines = Files.readAllLines(RUN_DIR.resolve("scores.csv"));
-        assertEquals(String.join(",", Scores.COLUMNS), lines.get(0));
+        assertEquals(String.join(",", ScoreTable.COLUMNS), lines.get(0));
         assertEquals(trained().size() + 1, lines.size());
         for (String m : trained()) assertTrue(lines.stream().anyMatch(l -> l.startsWith(m + ",")), m);
     }

@@ -1,8 +1,10 @@
 package agecnn.notebook;
 
-import agecnn.obtain.ImageIndex;
-import agecnn.scrub.AgeBins;
-import agecnn.scrub.Split;
+import agecnn.config.Params;
+import agecnn.config.Profile;
+import agecnn.data.AgeBins;
+import agecnn.data.ImageIndex;
+import agecnn.data.Split;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -76,7 +78,7 @@ class NotebooksIT {
 
     @Test
     void splitIsStratifiedWithoutLeaksAndMatchesTheNotebookOutput() throws IOException {
-        var data = agecnn.scrub.Scrubbed.load(params);
+        var data = agecnn.tensors.PreparedData.load(params);
         Split split = data.split();
         split.checkNoLeak(data.index().images());
         Table counts = split.counts();
@@ -94,7 +96,7 @@ class NotebooksIT {
 
     @Test
     void tensorCacheHoldsEveryImageOfTheSplit() throws IOException {
-        var data = agecnn.scrub.Scrubbed.load(params);
+        var data = agecnn.tensors.PreparedData.load(params);
         var cache = data.cache();
         assertTrue(cache.reused(), "02_scrub built the cache; loading it again must not decode");
         assertEquals(data.split().table().rowCount(), cache.count());

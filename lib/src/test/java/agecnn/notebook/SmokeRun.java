@@ -1,5 +1,6 @@
 package agecnn.notebook;
 
+import agecnn.config.Params;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

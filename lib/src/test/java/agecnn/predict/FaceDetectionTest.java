@@ -1,6 +1,8 @@
 package agecnn.predict;
 
-import agecnn.obtain.ImageDecoder;
+import agecnn.data.ImageDecoder;
+import agecnn.io.Download;
+import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
 import agecnn.testing.Weights;

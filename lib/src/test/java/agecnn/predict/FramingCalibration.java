@@ -1,8 +1,8 @@
 package agecnn.predict;
 
-import agecnn.obtain.ImageDecoder;
+import agecnn.data.ImageDecoder;
+import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

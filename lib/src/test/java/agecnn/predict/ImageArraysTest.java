@@ -1,5 +1,6 @@
 package agecnn.predict;
 
+import agecnn.io.Download;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ImageArraysTest {
         assertArrayEquals(new long[]{224, 224, 3}, a.shape());
         assertTrue(a.minNumber().doubleValue() >= 0 && a.maxNumber().doubleValue() <= 1);
         BufferedImage back = ImageArrays.toImage(a);
-        assertArrayEquals(agecnn.scrub.Resizer.toSquareRgb(photo, 224), agecnn.scrub.Resizer.toSquareRgb(back, 224));
+        assertArrayEquals(agecnn.tensors.Resizer.toSquareRgb(photo, 224), agecnn.tensors.Resizer.toSquareRgb(back, 224));
         // channel order: a red pixel is [1, 0, 0]
         INDArray red = ImageArrays.hwc(TestImages.solid(4, 4, 0xFF0000), 2);
         assertEquals(1.0, red.getDouble(0, 0, 0), 1e-6);

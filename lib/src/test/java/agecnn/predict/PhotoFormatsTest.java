@@ -1,8 +1,9 @@
 package agecnn.predict;
 
-import agecnn.obtain.BadImageException;
-import agecnn.obtain.ExifOrientation;
-import agecnn.obtain.ImageDecoder;
+import agecnn.data.BadImageException;
+import agecnn.data.ExifOrientation;
+import agecnn.data.ImageDecoder;
+import agecnn.io.Download;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
 import org.junit.jupiter.api.Test;

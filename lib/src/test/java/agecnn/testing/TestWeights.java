@@ -1,7 +1,7 @@
 package agecnn.testing;
 
-import agecnn.model.WeightFile;
-import agecnn.model.WeightStore;
+import agecnn.nets.weights.WeightFile;
+import agecnn.nets.weights.WeightStore;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

@@ -1,12 +1,11 @@
 package agecnn.testing;
 
-import agecnn.notebook.Params;
-import agecnn.obtain.ImageIndex;
-import agecnn.scrub.AgeBins;
-import agecnn.scrub.CleanData;
-import agecnn.scrub.Scrubbed;
-import agecnn.scrub.Split;
-
+import agecnn.config.Params;
+import agecnn.data.AgeBins;
+import agecnn.data.CleanData;
+import agecnn.data.ImageIndex;
+import agecnn.data.Split;
+import agecnn.tensors.PreparedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ public final class TinyData {
      * {@code perBin} images per bin (at most 10) under {@code tmp/utkface}, split {@code train}/{@code val}/{@code test}
      * per bin, with parameters PROJECT_DIR = tmp, IMAGE_SIZE = 16, RUN_DIR = tmp/run and {@code more} on top.
      */
-    public static Scrubbed scrubbed(Path tmp, int perBin, int train, int val, int test, Map<String, String> more) throws IOException {
+    public static PreparedData scrubbed(Path tmp, int perBin, int train, int val, int test, Map<String, String> more) throws IOException {
         Path images = Files.createDirectories(tmp.resolve("utkface"));
         for (int b = 0; b < AgeBins.COUNT; b++) {
             for (int i = 0; i < perBin; i++) {
@@ -35,6 +34,6 @@ public final class TinyData {
         p.putAll(more);
         ImageIndex index = ImageIndex.build(images, 0, 1);
         CleanData clean = CleanData.scrub(index.images());
-        return new Scrubbed(Params.of(p), index, clean, Split.balanced(clean.table(), train, val, test, 1));
+        return new PreparedData(Params.of(p), index, clean, Split.balanced(clean.table(), train, val, test, 1));
     }
 }

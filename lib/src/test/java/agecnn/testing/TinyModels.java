@@ -1,9 +1,9 @@
 package agecnn.testing;
 
-import agecnn.interpret.Metrics;
-import agecnn.model.ModelInfo;
-import agecnn.model.SavedModel;
-import agecnn.scrub.AgeBins;
+import agecnn.data.AgeBins;
+import agecnn.eval.Metrics;
+import agecnn.nets.ModelInfo;
+import agecnn.nets.SavedModel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;

@@ -1,6 +1,6 @@
 package agecnn.spark;
 
-import agecnn.model.FastPath;
+import agecnn.nets.FastPath;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -80,7 +80,7 @@ public final class SparkContexts {
             if (!java.isOpen(pkg, us)) {
                 throw new IllegalStateException("Spark on Java " + Runtime.version().feature() + " needs java.base/" + pkg
                         + " (and more) opened to it; start java with the flags in " + JAVA17_ARGS
-                        + " (java @" + JAVA17_ARGS + " ...; ./agecnn train and mvn -Pspark do this)");
+                        + " (java @" + JAVA17_ARGS + " ...; ./agecnn train and the spark module's tests do this)");
             }
         }
     }

@@ -1,16 +1,16 @@
 package agecnn.spark;
 
-import agecnn.model.EpochFitter;
-import agecnn.model.EpochStats;
-import agecnn.model.ModelScore;
-import agecnn.model.Progress;
-import agecnn.model.StudyBaselineCnn;
-import agecnn.model.TrainingSession;
-import agecnn.notebook.Params;
-import agecnn.obtain.ImageIndex;
-import agecnn.scrub.CleanData;
-import agecnn.scrub.Scrubbed;
-import agecnn.scrub.Split;
+import agecnn.config.Params;
+import agecnn.data.CleanData;
+import agecnn.data.ImageIndex;
+import agecnn.data.Split;
+import agecnn.nets.StudyCnn;
+import agecnn.run.ModelScore;
+import agecnn.run.TrainingSession;
+import agecnn.tensors.PreparedData;
+import agecnn.train.EpochFitter;
+import agecnn.train.EpochStats;
+import agecnn.train.Progress;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,12 +52,12 @@ public final class SparkEpochBench {
         long seed = 42;
         Path runDir = Files.createTempDirectory("agecnn-bench");
         Params params = Params.of(Map.of("PROJECT_DIR", Params.fromEnvironment().projectDir.toString(), "IMAGE_SIZE", Integer.toString(size),
-                "RUN_DIR", runDir.toString(), "MODELS", StudyBaselineCnn.NAME, "EPOCHS", Integer.toString(epochs),
+                "RUN_DIR", runDir.toString(), "MODELS", StudyCnn.NAME, "EPOCHS", Integer.toString(epochs),
                 "BATCH_SIZE", Integer.toString(batch), "EPOCH_IMAGES", "0", "PATIENCE", "0", "SEED", Long.toString(seed)));
         ImageIndex index = ImageIndex.build(Path.of(System.getenv("UTKFACE_DIR")), perBin, seed);
         CleanData clean = CleanData.scrub(index.images());
         Split split = Split.balanced(clean.table(), perBin * 8 / 10, perBin / 10, perBin / 10, seed);
-        Scrubbed data = new Scrubbed(params, index, clean, split);
+        PreparedData data = new PreparedData(params, index, clean, split);
         data.cache();
         Progress progress = new Progress("", System.out, null, Duration.ofSeconds(30));
 
@@ -71,12 +71,12 @@ public final class SparkEpochBench {
             }
             label = "this machine (" + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j / " + Nd4j.factory().blas().getMaxThreads()
                     + " BLAS threads)";
-            score = TrainingSession.start(params, data, progress).train(StudyBaselineCnn.NAME);
+            score = TrainingSession.start(params, data, progress).train(StudyCnn.NAME);
         } else {
             try (JavaSparkContext sc = SparkContexts.open(mode, "bench")) {
                 SparkEpochFitter fitter = new SparkEpochFitter(sc, 0, averaging, seed);
                 label = fitter.summary();
-                score = TrainingSession.start(params, data, progress).trainingOn(fitter).train(StudyBaselineCnn.NAME);
+                score = TrainingSession.start(params, data, progress).trainingOn(fitter).train(StudyCnn.NAME);
             }
         }
         double cpu = cpuSeconds() - cpu0;

@@ -1,6 +1,6 @@
 package agecnn.spark;
 
-import agecnn.model.EpochFitter;
+import agecnn.train.EpochFitter;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDDLike;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,7 +30,7 @@ import java.util.function.IntConsumer;
  * current parameters, then the workers' parameters and updater (Adam) state are averaged back
  * into the network on the driver, and the next round starts from there.
  *
- * <p>The data: the {@link agecnn.model.Trainer} makes the batches one at a time, as for local
+ * <p>The data: the {@link agecnn.train.Trainer} makes the batches one at a time, as for local
  * training (from the tensor cache, or from cached backbone outputs), and this class takes one
  * round of them at a time, {@code sc.parallelize(round, workers)}: an RDD of DataSets, one
  * partition of consecutive batches per worker, trained directly

@@ -1,10 +1,10 @@
 package agecnn.spark;
 
-import agecnn.model.FastPath;
-import agecnn.model.TrainingSession;
-import agecnn.notebook.Params;
-import agecnn.notebook.RunRecord;
-import agecnn.scrub.Scrubbed;
+import agecnn.config.Params;
+import agecnn.config.RunRecord;
+import agecnn.nets.FastPath;
+import agecnn.run.TrainingSession;
+import agecnn.tensors.PreparedData;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ public final class SparkTrainCommand {
         System.setProperty("java.awt.headless", "true");
         FastPath.enable();
         System.out.println("agecnn train on Spark (" + o.master + ")\n" + params);
-        Scrubbed data = Scrubbed.load(params);
+        PreparedData data = PreparedData.load(params);
 
         try (JavaSparkContext sc = SparkContexts.open(o.master, "agecnn train")) {
             SparkEpochFitter fitter = new SparkEpochFitter(sc, o.workers, o.averaging, params.seed);

@@ -1,11 +1,11 @@
 package agecnn.spark;
 
-import agecnn.model.EpochFitter;
-import agecnn.model.Examples;
-import agecnn.model.Progress;
-import agecnn.model.StudyBaselineCnn;
-import agecnn.model.Trainer;
-import agecnn.model.TrainingPlan;
+import agecnn.nets.StudyCnn;
+import agecnn.tensors.Examples;
+import agecnn.train.EpochFitter;
+import agecnn.train.Progress;
+import agecnn.train.Trainer;
+import agecnn.train.TrainingPlan;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
@@ -54,7 +54,7 @@ class SparkEpochFitterTest {
     }
 
     static ComputationGraph net(TrainingPlan plan) {
-        return StudyBaselineCnn.build(SIZE, EQUAL, plan.updater(), 7);
+        return StudyCnn.build(SIZE, EQUAL, plan.updater(), 7);
     }
 
     static List<DataSet> batches(int n, long seed) {

@@ -1,23 +1,23 @@
 package agecnn.spark;
 
-import agecnn.interpret.Metrics;
-import agecnn.interpret.RunModels;
-import agecnn.model.EpochFitter;
-import agecnn.model.ImageExamples;
-import agecnn.model.Progress;
-import agecnn.model.SavedModel;
-import agecnn.model.Scoring;
-import agecnn.model.StudyBaselineCnn;
-import agecnn.model.TrainingSession;
-import agecnn.model.WeightFile;
-import agecnn.notebook.Params;
-import agecnn.obtain.ImageIndex;
-import agecnn.obtain.IndexColumns;
-import agecnn.scrub.CleanData;
-import agecnn.scrub.Scrubbed;
-import agecnn.scrub.Split;
+import agecnn.config.Params;
+import agecnn.data.CleanData;
+import agecnn.data.ImageIndex;
+import agecnn.data.IndexColumns;
+import agecnn.data.Split;
+import agecnn.eval.Metrics;
+import agecnn.eval.Scoring;
+import agecnn.nets.SavedModel;
+import agecnn.nets.StudyCnn;
+import agecnn.nets.weights.WeightFile;
+import agecnn.run.RunModels;
+import agecnn.run.TrainingSession;
+import agecnn.tensors.ImageExamples;
+import agecnn.tensors.PreparedData;
 import agecnn.testing.TestImages;
 import agecnn.testing.TestWeights;
+import agecnn.train.EpochFitter;
+import agecnn.train.Progress;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -81,7 +81,7 @@ class SparkTrainingTest {
 
     @TempDir
     static Path tmp;
-    static Scrubbed data;
+    static PreparedData data;
     static JavaSparkContext sc;
     static List<String> models;
     static Path localRun, sparkRun;
@@ -90,7 +90,7 @@ class SparkTrainingTest {
     static void trainOnBothEngines() throws Exception {
         Path dir = TestImages.realDataDir();
         Assumptions.assumeTrue(Files.isDirectory(dir), "no UTKFace data at " + dir);
-        models = new ArrayList<>(List.of(StudyBaselineCnn.NAME));
+        models = new ArrayList<>(List.of(StudyCnn.NAME));
         if (Files.isRegularFile(TestWeights.dir().resolve(WeightFile.MOBILENET_V1_025.fileName()))) models.add("mobilenet");
         else System.out.println("no MobileNet weights in " + TestWeights.dir() + ": the baseline only");
 
@@ -99,7 +99,7 @@ class SparkTrainingTest {
         Split split = Split.balanced(clean.table(), TRAIN, VAL, TEST, SEED);
         localRun = tmp.resolve("reports").resolve("local");
         sparkRun = tmp.resolve("reports").resolve("spark");
-        data = new Scrubbed(params(localRun), index, clean, split);
+        data = new PreparedData(params(localRun), index, clean, split);
 
         long t0 = System.nanoTime();
         TrainingSession local = TrainingSession.start(params(localRun), data, progress());
@@ -221,9 +221,9 @@ class SparkTrainingTest {
             assertEquals(sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("test_accuracy").getAsDouble(), acc, 1e-9, m);
         }
         // the baseline's saved model is its best checkpoint, output for output
-        SavedModel saved = SavedModel.load(sparkRun.resolve("models").resolve(StudyBaselineCnn.NAME + ".zip"));
+        SavedModel saved = SavedModel.load(sparkRun.resolve("models").resolve(StudyCnn.NAME + ".zip"));
         ComputationGraph best = ModelSerializer.restoreComputationGraph(
-                sparkRun.resolve("checkpoints").resolve(StudyBaselineCnn.NAME).resolve("best.zip").toFile(), false);
+                sparkRun.resolve("checkpoints").resolve(StudyCnn.NAME).resolve("best.zip").toFile(), false);
         INDArray x = heldOut(SIZE).inputs(new int[] {0, 1, 2, 3, 4}, null);
         assertArrayEquals(best.outputSingle(false, x).ravel().toFloatVector(), saved.output(x).ravel().toFloatVector(), 0f);
         // notebook 05 finds the run's models

@@ -9,7 +9,7 @@ package org.nd4j.nativeblas;
  * and the method is called {@code isUseONEDNN()}. The failed look-up switches the conv and
  * pooling helpers off for the life of the JVM. This class answers the old question from the real
  * environment. No nd4j jar of M2.1 holds a class of this name (checked when it was written).
- * Part of the work-around documented in {@link agecnn.model.FastPath}.
+ * Part of the work-around documented in {@link agecnn.nets.FastPath}.
  */
 public final class Nd4jCpu {
 

@@ -1,0 +1,290 @@
+package agecnn.data;
+
+import agecnn.config.Params;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Which image goes to train, val or test: a table {@code file, split, bin}, saved as that CSV.
+ * Both protocols are stratified by bin and deterministic for a seed: each bin is shuffled by
+ * its own generator, so the split of one bin does not depend on the others.
+ */
+public final class Split {
+
+    public static final String TRAIN = "train", VAL = "val", TEST = "test";
+    public static final List<String> NAMES = List.of(TRAIN, VAL, TEST);
+
+    private final Table table;
+
+    private Split(Table table) {
+        this.table = table;
+    }
+
+    /** A split from a table already shaped {@code file, split, bin} (not validated: see {@link #read}). */
+    static Split of(Table table) {
+        return new Split(table);
+    }
+
+    /**
+     * The original study's protocol: {@code train/val/test} images per bin (800/100/100).
+     * A bin with too few images still gets its full val and test quota when it can, and
+     * train gets what is left; that shortfall is visible in {@link #counts()}.
+     */
+    public static Split balanced(Table clean, int train, int val, int test, long seed) {
+        Table out = empty();
+        for (Map.Entry<Integer, List<String>> e : filesPerBin(clean, seed).entrySet()) {
+            List<String> files = e.getValue();
+            int n = files.size();
+            int nTest = Math.min(test, n);
+            int nVal = Math.min(val, n - nTest);
+            int nTrain = Math.min(train, n - nTest - nVal);   // train = MAX_VALUE: all the rest
+            add(out, files.subList(0, nTest), TEST, e.getKey());
+            add(out, files.subList(nTest, nTest + nVal), VAL, e.getKey());
+            add(out, files.subList(nTest + nVal, nTest + nVal + nTrain), TRAIN, e.getKey());
+        }
+        return new Split(out);
+    }
+
+    /** Every image: valFraction and testFraction of each bin (at least one each), the rest to train. */
+    public static Split all(Table clean, double valFraction, double testFraction, long seed) {
+        Table out = empty();
+        for (Map.Entry<Integer, List<String>> e : filesPerBin(clean, seed).entrySet()) {
+            List<String> files = e.getValue();
+            int n = files.size();
+            int nTest = Math.min(n, Math.max(1, (int) Math.round(n * testFraction)));
+            int nVal = Math.min(n - nTest, Math.max(1, (int) Math.round(n * valFraction)));
+            add(out, files.subList(0, nTest), TEST, e.getKey());
+            add(out, files.subList(nTest, nTest + nVal), VAL, e.getKey());
+            add(out, files.subList(nTest + nVal, n), TRAIN, e.getKey());
+        }
+        return new Split(out);
+    }
+
+    /**
+     * The study's balanced validation and test sets (their per-bin quota, taken first), and
+     * every other image in train: more training data, while the scores stay comparable with
+     * the study's balanced test set. Training uses {@link #classWeights()}.
+     */
+    public static Split balancedEval(Table clean, int val, int test, long seed) {
+        return balanced(clean, Integer.MAX_VALUE, val, test, seed);
+    }
+
+    /**
+     * The split a run's parameters ask for: {@code SPLIT_FILE} when set, else the
+     * {@code SPLIT_PROTOCOL} (balanced_eval: the profile's val/test quota, the rest to train;
+     * balanced: the profile's per-bin quota; all: 80/10/10 per bin).
+     */
+    public static Split make(Params params, Table clean) throws IOException {
+        if (params.splitFile != null) return read(params.splitFile, clean);
+        return switch (params.splitProtocol) {
+            case BALANCED_EVAL -> balancedEval(clean, params.balancedVal(), params.balancedTest(), params.seed);
+            case BALANCED -> balanced(clean, params.balancedTrain(), params.balancedVal(), params.balancedTest(), params.seed);
+            case ALL -> all(clean, 0.1, 0.1, params.seed);
+        };
+    }
+
+    /** The files of each bin, sorted by name and then shuffled by the bin's own generator. */
+    private static Map<Integer, List<String>> filesPerBin(Table clean, long seed) {
+        Map<Integer, List<String>> perBin = new LinkedHashMap<>();
+        for (int b = 0; b < AgeBins.COUNT; b++) perBin.put(b, new ArrayList<>());
+        StringColumn file = clean.stringColumn(IndexColumns.FILE);
+        IntColumn bin = clean.intColumn(CleanData.BIN);
+        for (int r = 0; r < clean.rowCount(); r++) perBin.get(bin.getInt(r)).add(file.get(r));
+        perBin.forEach((b, files) -> {
+            Collections.sort(files);
+            Collections.shuffle(files, new Random(seed * 1_000_003L + b));
+        });
+        return perBin;
+    }
+
+    public Table table() { return table; }
+
+    /** Files of one split, in table order. */
+    public List<String> files(String split) {
+        return table.where(table.stringColumn("split").isEqualTo(split)).stringColumn("file").asList();
+    }
+
+    /** Bins of one split, aligned with {@link #files(String)}. */
+    public int[] bins(String split) {
+        return table.where(table.stringColumn("split").isEqualTo(split)).intColumn("bin").asIntArray();
+    }
+
+    /** Images per bin and split: bin label, train, val, test, total. */
+    public Table counts() {
+        int[][] c = new int[AgeBins.COUNT][3];
+        for (int r = 0; r < table.rowCount(); r++) {
+            c[table.intColumn("bin").getInt(r)][NAMES.indexOf(table.getString(r, "split"))]++;
+        }
+        Table t = Table.create("images per bin and split", StringColumn.create("bin"), IntColumn.create(TRAIN),
+                IntColumn.create(VAL), IntColumn.create(TEST), IntColumn.create("total"));
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            t.stringColumn("bin").append(AgeBins.label(b));
+            for (int s = 0; s < 3; s++) t.intColumn(NAMES.get(s)).append(c[b][s]);
+            t.intColumn("total").append(c[b][0] + c[b][1] + c[b][2]);
+        }
+        return t;
+    }
+
+    /**
+     * Class weights for training on this split's train part: n / (k * n_b), so every bin
+     * weighs as much in the loss as it would in a balanced set. A bin with no training image gets 0.
+     */
+    public double[] classWeights() {
+        int[] n = new int[AgeBins.COUNT];
+        int total = 0;
+        for (int b : bins(TRAIN)) {
+            n[b]++;
+            total++;
+        }
+        int present = 0;
+        for (int x : n) if (x > 0) present++;
+        double[] w = new double[AgeBins.COUNT];
+        for (int b = 0; b < AgeBins.COUNT; b++) w[b] = n[b] == 0 ? 0 : (double) total / (present * n[b]);
+        return w;
+    }
+
+    /** {@link #classWeights()} as a table: bin label, train images, weight. */
+    public Table classWeightTable() {
+        double[] w = classWeights();
+        Table counts = counts();
+        Table t = Table.create("class weights", StringColumn.create("bin"), IntColumn.create("train images"),
+                tech.tablesaw.api.DoubleColumn.create("weight"));
+        for (int b = 0; b < AgeBins.COUNT; b++) {
+            t.stringColumn("bin").append(AgeBins.label(b));
+            t.intColumn("train images").append(counts.intColumn(TRAIN).get(b));
+            t.doubleColumn("weight").append(Math.round(w[b] * 1000) / 1000.0);
+        }
+        return t;
+    }
+
+    /**
+     * Fails when one content (by SHA-256 in the index) appears in two splits, or a file is
+     * listed twice: the guarantee that test images were never seen in training.
+     */
+    public void checkNoLeak(Table index) {
+        Map<String, String> hashOf = new HashMap<>();
+        for (int r = 0; r < index.rowCount(); r++) {
+            hashOf.put(index.getString(r, IndexColumns.FILE), index.getString(r, IndexColumns.SHA256));
+        }
+        Map<String, String> splitOfHash = new HashMap<>();
+        Map<String, String> fileOfHash = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (int r = 0; r < table.rowCount(); r++) {
+            String f = table.getString(r, "file"), s = table.getString(r, "split");
+            if (!seen.add(f)) throw new IllegalStateException("split leak: " + f + " is listed twice");
+            String h = hashOf.get(f);
+            if (h == null) continue;
+            String other = splitOfHash.putIfAbsent(h, s);
+            if (other != null && !other.equals(s)) {
+                throw new IllegalStateException("split leak: " + f + " (" + s + ") has the same content as "
+                        + fileOfHash.get(h) + " (" + other + ")");
+            }
+            fileOfHash.putIfAbsent(h, f);
+        }
+    }
+
+    /** Writes {@code file,split,bin}, one row per image. */
+    public void save(Path csv) throws IOException {
+        Files.createDirectories(csv.toAbsolutePath().getParent());
+        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            w.write("file,split,bin\n");
+            for (int r = 0; r < table.rowCount(); r++) {
+                w.write(csvCell(table.getString(r, "file")) + "," + table.getString(r, "split") + ","
+                        + table.intColumn("bin").getInt(r) + "\n");
+            }
+        }
+    }
+
+    /**
+     * Reads a split CSV ({@code file,split,bin}; bin as 0-11 or a label such as {@code (27-32)})
+     * and checks it against the clean data: every file known, every bin right for its age.
+     * Errors name the CSV, the line and what was expected.
+     */
+    public static Split read(Path csv, Table clean) throws IOException {
+        if (!Files.isRegularFile(csv)) throw new IOException(csv + ": no such split file");
+        Map<String, Integer> binOf = new HashMap<>();
+        for (int r = 0; r < clean.rowCount(); r++) {
+            binOf.put(clean.getString(r, IndexColumns.FILE), clean.intColumn(CleanData.BIN).getInt(r));
+        }
+        Table out = empty();
+        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || !header.strip().replace("\"", "").equals("file,split,bin")) {
+                throw new IOException(csv + ": line 1 must be the header 'file,split,bin', found '" + header + "'");
+            }
+            String line;
+            int no = 1;
+            while ((line = in.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                int a = line.lastIndexOf(','), b = line.lastIndexOf(',', a - 1);
+                if (a < 0 || b < 0) throw new IOException(csv + ": line " + no + ": expected file,split,bin, found '" + line + "'");
+                String file = unquote(line.substring(0, b)), split = line.substring(b + 1, a).strip(),
+                        binText = line.substring(a + 1).strip();
+                if (!NAMES.contains(split)) {
+                    throw new IOException(csv + ": line " + no + ": split must be train, val or test, found '" + split + "'");
+                }
+                int bin = parseBin(csv, no, binText);
+                Integer expected = binOf.get(file);
+                if (expected == null) {
+                    throw new IOException(csv + ": line " + no + ": '" + file + "' is not among the scrubbed images "
+                            + "(unknown file, a duplicate that was resolved away, or an age outside every bin)");
+                }
+                if (expected != bin) {
+                    throw new IOException(csv + ": line " + no + ": '" + file + "' has bin " + bin + " in the split but its age gives "
+                            + expected + " " + AgeBins.label(expected) + " (are the bin edges the same?)");
+                }
+                add(out, List.of(file), split, bin);
+            }
+        }
+        return new Split(out);
+    }
+
+    private static int parseBin(Path csv, int no, String s) throws IOException {
+        try {
+            int b = s.startsWith("(") ? AgeBins.ofLabel(s) : Integer.parseInt(s);
+            if (b < 0 || b >= AgeBins.COUNT) throw new IllegalArgumentException();
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(csv + ": line " + no + ": bin must be 0-" + (AgeBins.COUNT - 1)
+                    + " or a label such as (27-32), found '" + s + "'");
+        }
+    }
+
+    private static String csvCell(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).replace("\"\"", "\"") : s;
+    }
+
+    private static Table empty() {
+        return Table.create("split", StringColumn.create("file"), StringColumn.create("split"), IntColumn.create("bin"));
+    }
+
+    private static void add(Table t, List<String> files, String split, int bin) {
+        for (String f : files) {
+            t.stringColumn("file").append(f);
+            t.stringColumn("split").append(split);
+            t.intColumn("bin").append(bin);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package agecnn.eval;
+
+import agecnn.tensors.Examples;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A network's bin probabilities for examples, and the scores the trainer records from them. */
+public final class Scoring {
+
+    /** Smallest probability taken into a log, so one confident mistake cannot make the loss infinite. */
+    private static final double EPS = 1e-7;
+
+    private Scoring() {}
+
+    /** Probabilities [positions.length][12], in inference mode, batch by batch. */
+    public static float[][] probabilities(ComputationGraph net, Examples examples, int[] positions, int batchSize) {
+        float[][] out = new float[positions.length][];
+        for (int from = 0; from < positions.length; from += batchSize) {
+            int to = Math.min(positions.length, from + batchSize);
+            int[] pos = java.util.Arrays.copyOfRange(positions, from, to);
+            INDArray p = net.outputSingle(false, examples.inputs(pos, null)).castTo(DataType.FLOAT);
+            for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
+        }
+        return out;
+    }
+
+    /** Every example, in order. */
+    public static float[][] probabilities(ComputationGraph net, Examples examples, int batchSize) {
+        return probabilities(net, examples, Examples.range(0, examples.size()), batchSize);
+    }
+
+    /** Mean cross-entropy of the true bins (unweighted). */
+    public static double loss(float[][] probs, int[] bins) {
+        double s = 0;
+        for (int i = 0; i < probs.length; i++) s -= Math.log(Math.max(probs[i][bins[i]], EPS));
+        return probs.length == 0 ? Double.NaN : s / probs.length;
+    }
+
+    /** Accuracy and loss of the examples at these positions. */
+    public static double[] accuracyAndLoss(ComputationGraph net, Examples examples, int[] positions, int batchSize) {
+        float[][] p = probabilities(net, examples, positions, batchSize);
+        int[] allBins = examples.bins(), allAges = examples.ages();
+        int[] bins = new int[positions.length], ages = new int[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            bins[k] = allBins[positions[k]];
+            ages[k] = allAges[positions[k]];
+        }
+        return new double[] {new Metrics(bins, ages, p, Metrics.binAges(ages)).accuracy(), loss(p, bins)};
+    }
+}

@@ -1,0 +1,466 @@
+package agecnn.run;
+
+import agecnn.tensors.Examples;
+import agecnn.config.Params;
+import agecnn.config.RunRecord;
+import agecnn.data.IndexColumns;
+import agecnn.data.Split;
+import agecnn.eval.Metrics;
+import agecnn.run.PeerTargets;
+import agecnn.eval.Scoring;
+import agecnn.nets.ModelInfo;
+import agecnn.nets.Networks;
+import agecnn.nets.SavedModel;
+import agecnn.nets.StudyCnn;
+import agecnn.nets.StudyHead;
+import agecnn.nets.backbones.TransferNet;
+import agecnn.nets.backbones.Backbone;
+import agecnn.nets.backbones.EfficientNetB0;
+import agecnn.nets.backbones.FaceResNet;
+import agecnn.nets.backbones.MobileNetV1;
+import agecnn.nets.backbones.SqueezeNet11;
+import agecnn.nets.backbones.ZooBackbone;
+import agecnn.nets.weights.WeightStore;
+import agecnn.tensors.ImageExamples;
+import agecnn.tensors.PreparedData;
+import agecnn.tensors.TensorCache;
+import agecnn.train.EpochFitter;
+import agecnn.train.EpochStats;
+import agecnn.train.FeatureExamples;
+import agecnn.train.FeatureTraining;
+import agecnn.train.History;
+import agecnn.train.Progress;
+import agecnn.train.Trainer;
+import agecnn.train.TrainingPlan;
+import com.google.gson.GsonBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What notebook 04 does, in a few calls: it prepares the run's models (the pretrained ones only
+ * when their weights are really there), trains each with the same plan (a backbone without batch
+ * normalization at a tenth of its learning rate, {@link Backbone#learningRateDivisor}), scores
+ * it on the test set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
+ * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
+ * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
+ * notebook again with the same RUN_DIR resumes an interrupted model.
+ *
+ * <p>Where the epochs run is the session's {@link EpochFitter}: this machine unless
+ * {@link #trainingOn} says otherwise (notebook 07 and {@code ./agecnn train --spark} give it a
+ * Spark cluster). Everything else, and every file above, is the same whatever the engine; the
+ * engine is recorded with each model.
+ */
+public final class TrainingSession {
+
+    /** The models 04_model knows, in the order they are described. */
+    public static final List<String> KNOWN = List.of(StudyCnn.NAME, "mobilenet", FaceResNet.NAME, "squeezenet", "efficientnetb0",
+            "vgg16", "vgg19", "resnet50");
+    /**
+     * Space left free on the disk beside a model's cached backbone outputs (a scratch file, see
+     * {@link FeatureExamples}), for checkpoints and saved models; with less, the model trains on images.
+     */
+    static final long DISK_MARGIN_BYTES = 1L << 30;
+
+    private final Params params;
+    private final PreparedData data;
+    private final TrainingPlan plan;
+    private final WeightStore store;
+    private final Progress progress;
+    private final double[] classWeights;
+    private final double[] binAges;
+    private final Map<String, Prepared> prepared = new LinkedHashMap<>();
+    private final Map<String, ModelScore> scores = new LinkedHashMap<>();
+    /** The engine each trained model was trained on ({@link EpochFitter#summary()}). */
+    private final Map<String, String> engines = new HashMap<>();
+    private EpochFitter fitter = EpochFitter.local();
+    private final Map<Integer, TensorCache> caches = new HashMap<>();
+    private final Map<String, Boolean> featuresFit = new HashMap<>();
+    private final Map<String, Integer> ageOf = new HashMap<>();
+
+    /** A model ready to train, or why it cannot be. */
+    private record Prepared(String name, String title, int imageSize, String weightsFrom, ComputationGraph baseline, TransferNet transfer,
+                            String unavailable, TrainingPlan plan, int trainableBlocks) {
+        ComputationGraph net() {
+            return baseline != null ? baseline : transfer.graph();
+        }
+    }
+
+    private TrainingSession(Params params, PreparedData data, Progress progress) {
+        for (String m : params.models) {
+            if (!KNOWN.contains(m)) throw new IllegalArgumentException("MODELS: unknown model '" + m + "'; known: " + String.join(", ", KNOWN));
+        }
+        this.params = params;
+        this.data = data;
+        this.plan = TrainingPlan.of(params);
+        this.store = WeightStore.of(params);
+        this.progress = progress;
+        this.classWeights = data.split().classWeights();
+        Table t = data.table();
+        for (int r = 0; r < t.rowCount(); r++) ageOf.put(t.getString(r, IndexColumns.FILE), t.intColumn(IndexColumns.AGE).getInt(r));
+        this.binAges = Metrics.binAges(ages(Split.TRAIN));
+    }
+
+    /** A session printing progress to the notebook and to {@code RUN_DIR/progress.log}. */
+    public static TrainingSession start(Params params, PreparedData data) {
+        return new TrainingSession(params, data, new Progress("", System.out, params.runDir.resolve("progress.log"), Duration.ofSeconds(15)));
+    }
+
+    /** The same with another progress output (tests). */
+    public static TrainingSession start(Params params, PreparedData data, Progress progress) {
+        return new TrainingSession(params, data, progress);
+    }
+
+    public TrainingPlan plan() { return plan; }
+
+    /**
+     * Trains every model from now on through {@code fitter} (e.g. on Spark); by default this
+     * machine ({@link EpochFitter#local()}). For a model trained on cached backbone outputs only
+     * its trainable part goes to the fitter; the backbone's pass stays here.
+     */
+    public TrainingSession trainingOn(EpochFitter fitter) {
+        this.fitter = java.util.Objects.requireNonNull(fitter, "fitter");
+        return this;
+    }
+
+    /** Where the epochs run. */
+    public EpochFitter fitter() { return fitter; }
+
+    /** The age each bin stands for (mean training age in it), as saved with every model. */
+    public double[] binAges() { return binAges.clone(); }
+
+    /**
+     * Builds every model of MODELS, loading pretrained weights (from WEIGHTS_DIR, the cache, or
+     * their source), and describes them: one row per model, with where its weights came from or
+     * why it cannot run. A model that cannot run is left out of training; the others go on.
+     */
+    public Table models() {
+        Table t = Table.create("models", StringColumn.create("model"), StringColumn.create("backbone"), IntColumn.create("input_px"),
+                LongColumn.create("parameters"), LongColumn.create("trainable"), StringColumn.create("trained"),
+                DoubleColumn.create("learning_rate"), StringColumn.create("weights"));
+        for (String name : params.models) {
+            Prepared p = prepared.computeIfAbsent(name, this::prepare);
+            t.stringColumn("model").append(name);
+            t.stringColumn("backbone").append(p.title());
+            t.intColumn("input_px").append(p.imageSize());
+            if (p.unavailable() != null) {
+                t.longColumn("parameters").appendMissing();
+                t.longColumn("trainable").appendMissing();
+                t.stringColumn("trained").append("-");
+                t.doubleColumn("learning_rate").appendMissing();
+                t.stringColumn("weights").append("NOT AVAILABLE: " + p.unavailable());
+            } else {
+                t.longColumn("parameters").append(p.net().numParams());
+                t.longColumn("trainable").append(Networks.trainableParams(p.net()));
+                t.stringColumn("trained").append(p.transfer() == null ? "all layers, on images"
+                        : "after " + p.transfer().frozenUntil() + ", on " + (featuresFit(p.transfer()) ? "cached backbone outputs" : "images"));
+                t.doubleColumn("learning_rate").append(p.plan().learningRate());
+                t.stringColumn("weights").append(p.weightsFrom());
+            }
+        }
+        return t;
+    }
+
+    /** Models of MODELS that cannot run, with the reason. */
+    public Map<String, String> unavailable() {
+        models();
+        Map<String, String> m = new LinkedHashMap<>();
+        prepared.forEach((k, v) -> { if (v.unavailable() != null) m.put(k, v.unavailable()); });
+        return m;
+    }
+
+    /** Trains, scores and saves every model of MODELS that can run, in order. */
+    public void trainAll() throws IOException {
+        models();
+        for (String name : params.models) {
+            if (prepared.get(name).unavailable() == null) train(name);
+            else progress.line("[" + name + "] skipped: " + prepared.get(name).unavailable());
+        }
+    }
+
+    /** Trains one model (resuming its checkpoint if there is one), scores it on the test set and saves it. */
+    public ModelScore train(String name) throws IOException {
+        Prepared p = prepared.computeIfAbsent(name, this::prepare);
+        if (p.unavailable() != null) throw new IllegalStateException(name + " cannot be trained: " + p.unavailable());
+        Progress out = progress.forModel(name);
+        out.line(String.format("[%s] %d parameters, %d trainable; %d training images, %d validation, batches of %d", name,
+                p.net().numParams(), Networks.trainableParams(p.net()), data.split().files(Split.TRAIN).size(),
+                data.split().files(Split.VAL).size(), plan.batchSize())
+                + (p.plan().learningRate() == plan.learningRate() ? "" : "; learning rate " + p.plan().learningRate())
+                + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "; epochs on " + fitter.summary()));
+        ImageExamples train = examples(Split.TRAIN, p.imageSize()), val = examples(Split.VAL, p.imageSize());
+        Trainer trainer = new Trainer(p.plan(), out, fitter);
+        Path checkpoints = params.runDir.resolve("checkpoints").resolve(name);
+        Trainer.Result r;
+        if (p.transfer() == null) {
+            r = trainer.fit(name, p::baseline, train, val, checkpoints);
+        } else if (featuresFit(p.transfer())) {
+            r = FeatureTraining.fit(p.transfer(), train, val, trainer, checkpoints, out);
+        } else {
+            r = trainer.fit(name, () -> p.transfer().graph(), train, val, checkpoints);
+        }
+        ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of());
+        SavedModel model = new SavedModel(r.net(), info);
+        ImageExamples test = examples(Split.TEST, p.imageSize());
+        float[][] probs = predict(model, test);
+        Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
+        ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Scoring.loss(probs, test.bins()), r.seconds(),
+                r.stopReason());
+        engines.put(name, fitter.summary());
+        model = new SavedModel(r.net(), info.withMetrics(metrics(score, fitter.summary())));
+        model.save(modelFile(name));
+        scores.put(name, score);
+        out.line(String.format("[%s] test: %s; saved %s", name, m, modelFile(name)));
+        return score;
+    }
+
+    /** Bin probabilities of a saved model for examples of its input size, in batches. */
+    public static float[][] predict(SavedModel model, ImageExamples examples) {
+        float[][] out = new float[examples.size()][];
+        int batch = 128;
+        for (int from = 0; from < examples.size(); from += batch) {
+            int[] pos = Examples.range(from, Math.min(examples.size(), from + batch));
+            INDArray p = model.predict(examples.inputs(pos, null)).castTo(DataType.FLOAT);
+            for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
+        }
+        return out;
+    }
+
+    /** The scores table of the models trained so far. */
+    public Table scores() {
+        return ScoreTable.table(new ArrayList<>(scores.values()));
+    }
+
+    public List<History> histories() {
+        return scores.values().stream().map(ModelScore::history).toList();
+    }
+
+    /** The trained model with the best validation accuracy. */
+    public ModelScore best() {
+        return scores.values().stream().max((a, b) -> Double.compare(a.history().best().valAccuracy(), b.history().best().valAccuracy()))
+                .orElseThrow(() -> new IllegalStateException("no model has been trained"));
+    }
+
+    /** The scores against the targets (the study, face-api.js). */
+    public Table targets() {
+        return PeerTargets.compare(scores());
+    }
+
+    public Path modelFile(String name) {
+        return params.runDir.resolve("models").resolve(name + ".zip");
+    }
+
+    /** Writes scores.csv, every model's history.csv, metrics.json and models/best.zip; returns metrics.json. */
+    public Path save() throws IOException {
+        ScoreTable.saveCsv(scores(), params.runDir.resolve("scores.csv"));
+        Path best = params.runDir.resolve("models").resolve("best.zip");
+        Files.copy(modelFile(best().name()), best, StandardCopyOption.REPLACE_EXISTING);
+        Map<String, Object> models = new LinkedHashMap<>();
+        scores.forEach((name, s) -> models.put(name, metrics(s, engines.get(name))));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run_id", params.runDir.getFileName().toString());
+        root.put("profile", params.profile.name().toLowerCase());
+        root.put("best_model", best().name());
+        root.put("test_images", data.split().files(Split.TEST).size());
+        root.put("models", models);
+        if (!unavailable().isEmpty()) root.put("not_trained", unavailable());
+        Path json = params.runDir.resolve("metrics.json");
+        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root),
+                StandardCharsets.UTF_8);
+        return json;
+    }
+
+    /** Facts for run.json: per model its test scores and time, and which model is best. */
+    public void record(RunRecord record) {
+        scores.forEach((name, s) -> record.put("model", name, metrics(s, engines.get(name))));
+        if (!scores.isEmpty()) record.put("model", "best", best().name());
+        unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
+    }
+
+    /** One model's entry in metrics.json (and in its saved info), without the engine. */
+    static Map<String, Object> metrics(ModelScore s) {
+        return metrics(s, null);
+    }
+
+    /** The same, with the engine it was trained on ({@link EpochFitter#summary()}) when known. */
+    static Map<String, Object> metrics(ModelScore s, String engine) {
+        EpochStats best = s.history().best();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_accuracy", s.test().accuracy());
+        m.put("test_one_off", s.test().oneOffAccuracy());
+        m.put("test_mae_years", s.test().maeYears());
+        // how far each could move on another test set drawn the same way (Metrics.intervals95)
+        Metrics.Intervals ci = s.test().intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
+        m.put("test_loss", s.testLoss());
+        m.put("test_macro_f1", s.test().macroF1());
+        m.put("test_images", s.test().count());
+        m.put("val_accuracy", best.valAccuracy());
+        m.put("val_loss", best.valLoss());
+        m.put("train_accuracy", best.trainAccuracy());
+        m.put("train_loss", best.trainLoss());
+        m.put("epochs", s.history().size());
+        m.put("best_epoch", best.epoch());
+        m.put("stop_reason", s.stopReason());
+        m.put("train_seconds", s.seconds());
+        m.put("images_per_second", s.imagesPerSecond());
+        m.put("input_px", s.imageSize());
+        m.put("backbone", s.title());
+        if (engine != null) m.put("engine", engine);
+        return m;
+    }
+
+    private Map<String, Object> training(Prepared p, Trainer.Result r) {
+        TrainingPlan plan = p.plan();   // the model's own: its backbone may divide the rate
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs_planned", plan.epochs());
+        m.put("epochs_run", r.history().size());
+        m.put("best_epoch", r.history().best().epoch());
+        m.put("batch_size", plan.batchSize());
+        m.put("optimizer", "Adam, learning rate " + plan.learningRate() + " times " + plan.lrDecay() + " per epoch");
+        m.put("patience", plan.patience());
+        boolean cached = p.transfer() != null && featuresFit(p.transfer());
+        m.put("augmentation", !plan.augment() || cached && plan.cachedViews() == 1 ? "none"
+                : cached ? cachedViews(plan.cachedViews()) : "mirror images, random crops of 7/8 to all of the side");
+        m.put("images_per_epoch", (cached ? plan.onCachedFeatures() : plan).imagesPerEpoch(data.split().files(Split.TRAIN).size()));
+        m.put("class_weights", Arrays.stream(classWeights).map(w -> Metrics.round(w, 4)).boxed().toList());
+        m.put("seed", plan.seed());
+        m.put("split_protocol", params.splitProtocol.name().toLowerCase());
+        m.put("train_images", data.split().files(Split.TRAIN).size());
+        m.put("weights_from", p.weightsFrom());
+        if (p.transfer() != null) {
+            m.put("frozen_until", p.transfer().frozenUntil());
+            m.put("trainable_blocks", p.trainableBlocks());
+            m.put("input_scaling_inside", p.transfer().scaling().name());
+            m.put("head", StudyHead.study().toString());
+        }
+        m.put("stop_reason", r.stopReason());
+        m.put("train_seconds", r.seconds());
+        // engine, and for a cluster its master, workers, averaging, ...
+        m.putAll(fitter.describe());
+        return m;
+    }
+
+    private Prepared prepare(String name) {
+        try {
+            if (name.equals(StudyCnn.NAME)) {
+                ComputationGraph net = StudyCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
+                return new Prepared(name, StudyCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan, 0);
+            }
+            int size = params.transferImageSize;
+            if (ZooBackbone.named(name).isPresent()) {
+                ZooBackbone z = ZooBackbone.named(name).get();
+                ComputationGraph pretrained;
+                try {
+                    pretrained = z.pretrained(store);
+                } catch (IOException e) {
+                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan, params.trainableBlocks);
+                }
+                TrainingPlan own = plan.withLearningRateDividedBy(z.learningRateDivisor());
+                TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
+                        own.updater(), own.seed());
+                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, own, params.trainableBlocks);
+            }
+            Backbone b = switch (name) {
+                case "mobilenet" -> new MobileNetV1();
+                case FaceResNet.NAME -> new FaceResNet();
+                case "squeezenet" -> new SqueezeNet11();
+                default -> new EfficientNetB0();
+            };
+            size = b.imageSize().orElse(size);
+            // TRAINABLE_BLOCKS when given; else the backbone's own number, if it has one, else the profile's
+            int blocks = params.trainableBlocksGiven ? params.trainableBlocks : b.trainableBlocks().orElse(params.trainableBlocks);
+            Path file;
+            if (b.weightFile().isPresent()) {
+                try {
+                    file = store.resolve(b.weightFile().get());
+                } catch (IOException e) {
+                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan, blocks);
+                }
+            } else {
+                file = store.find(b.weightFileName()).orElse(null);
+                if (file == null) {
+                    return new Prepared(name, b.title(), size, null, null, null, b.weightFileName() + " is not in WEIGHTS_DIR ("
+                            + store.localDir() + "); put the Keras file there to train " + name, plan, blocks);
+                }
+            }
+            TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
+            TransferNet tn = TransferNet.keras(b, b.readWeights(file), size, blocks, StudyHead.study(), classWeights,
+                    own.updater(), own.seed());
+            return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own, blocks);
+        } catch (IOException e) {
+            // a weights file that is there but wrong stops the run: the user has to fix it
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the frozen part's outputs for the training (and mirrored) and validation images fit
+     * on the disk of the run's folder, with {@link #DISK_MARGIN_BYTES} to spare. Decided once per model.
+     */
+    private boolean featuresFit(TransferNet tn) {
+        return featuresFit.computeIfAbsent(tn.name(), n -> {
+            Map<String, InputType> types = tn.graph().getConfiguration()
+                    .getLayerActivationTypes(InputType.convolutional(tn.imageSize(), tn.imageSize(), 3));
+            long values = types.get(tn.frozenUntil()).arrayElementsPerExample();
+            long examples = (long) data.split().files(Split.TRAIN).size() * plan.cachedViews() + data.split().files(Split.VAL).size();
+            long needed = FeatureExamples.bytesFor(values, examples);
+            try {
+                Path dir = params.runDir;
+                Files.createDirectories(dir);
+                long free = Files.getFileStore(dir).getUsableSpace();
+                if (needed + DISK_MARGIN_BYTES <= free) return true;
+                progress.line(String.format("[%s] trains on images: its backbone outputs need %.1f GB on disk and %s has %.1f GB free",
+                        n, needed / 1e9, dir, free / 1e9));
+            } catch (IOException e) {
+                progress.line("[" + n + "] trains on images: cannot check free disk space in " + params.runDir + ": " + e.getMessage());
+            }
+            return false;
+        });
+    }
+
+    private static List<Double> interval(Metrics.Interval i) {
+        return List.of(Metrics.round(i.low(), 4), Metrics.round(i.high(), 4));
+    }
+
+    /** What a model trained on cached backbone outputs sees of each image, for the model file. */
+    static String cachedViews(int views) {
+        return views == 2 ? "mirror images (backbone outputs of both cached)"
+                : String.format("mirror images and %d random crops of 7/8 to all of the side, mirrored half of the time "
+                        + "(backbone outputs of all %d views cached)", views - 2, views);
+    }
+
+    private ImageExamples examples(String split, int size) throws IOException {
+        TensorCache cache = caches.get(size);
+        if (cache == null) {
+            cache = size == params.imageSize ? data.cache() : data.cache(size);
+            caches.put(size, cache);
+        }
+        return new ImageExamples(cache, data.split().files(split), data.split().bins(split), ages(split));
+    }
+
+    private int[] ages(String split) {
+        return data.split().files(split).stream().mapToInt(ageOf::get).toArray();
+    }
+}

@@ -1,0 +1,115 @@
+package agecnn.train;
+
+import agecnn.config.Params;
+import agecnn.data.AgeBins;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+
+/**
+ * How a model is trained: Adam whose learning rate shrinks by {@code lrDecay} each epoch, for at
+ * most {@code epochs} epochs of {@code batchSize} images, stopping after {@code patience} epochs
+ * without a better validation accuracy (0: never), with or without augmentation, every random
+ * choice drawn from {@code seed}.
+ *
+ * @param epochImages    training images per epoch, a fresh random draw each epoch; 0: all of them.
+ *                       Models trained on cached backbone outputs always take all of them
+ *                       ({@link #onCachedFeatures}): their epochs cost little.
+ * @param featureViews   when augmenting a model trained on cached backbone outputs, how many views
+ *                       of each training image are cached: 1, the image; 2, and its mirror image;
+ *                       each one more, a random crop (see {@link FeatureExamples}). Each costs one
+ *                       more backbone pass and as much disk again
+ * @param labelSpread    how far each training label spreads over the neighbouring bins: the target
+ *                       of an image in bin t is proportional to exp(-(b - t)^2 / (2 s^2)) over the
+ *                       bins b, with s this value in bins; 0 trains on one-hot labels. Ages in
+ *                       neighbouring bins look alike, and a spread label makes a guess one bin
+ *                       off cost less than one five bins off (Gao et al., "Deep label distribution
+ *                       learning with label ambiguity", 2017).
+ * @param mixup          mixup's alpha (Zhang et al., "mixup: beyond empirical risk minimization",
+ *                       2018): each training batch is blended with itself in another order,
+ *                       inputs and targets alike, by a weight drawn from Beta(alpha, alpha); 0
+ *                       trains on the batches as they are. A model on cached backbone outputs
+ *                       blends those outputs (manifold mixup, Verma et al. 2019).
+ */
+public record TrainingPlan(int epochs, int batchSize, int epochImages, double learningRate, double lrDecay, int patience,
+                           boolean augment, int featureViews, double labelSpread, double mixup, long seed) {
+
+    /** Images scored after each epoch to report the training loss and accuracy (a fixed sample of the training set). */
+    public static final int TRAIN_SAMPLE = 1200;
+
+    public TrainingPlan {
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        if (epochImages < 0) throw new IllegalArgumentException("images per epoch must be 0 (all) or more, got " + epochImages);
+        if (featureViews < 1) throw new IllegalArgumentException("feature views must be at least 1, got " + featureViews);
+        if (!(labelSpread >= 0)) throw new IllegalArgumentException("label spread must be 0 or more, got " + labelSpread);
+        if (!(mixup >= 0)) throw new IllegalArgumentException("mixup must be 0 or more, got " + mixup);
+    }
+
+    /** Every training image in every epoch; mirrored backbone outputs when augmenting. */
+    public TrainingPlan(int epochs, int batchSize, double learningRate, double lrDecay, int patience, boolean augment, long seed) {
+        this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, 2, 0, 0, seed);
+    }
+
+    public static TrainingPlan of(Params p) {
+        return new TrainingPlan(p.epochs, p.batchSize, p.epochImages, p.learningRate, p.lrDecay, p.patience, p.augment,
+                p.featureViews, p.labelSpread, p.mixup, p.seed);
+    }
+
+    /**
+     * The plan for a model trained on cached backbone outputs: every training image in every
+     * epoch. EPOCH_IMAGES exists to bound models that train on images (an epoch of the study's
+     * CNN over the whole data costs minutes on a laptop); an epoch of a head on cached outputs
+     * costs seconds, and dropping most of its data would only cost accuracy.
+     */
+    public TrainingPlan onCachedFeatures() {
+        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, mixup, seed);
+    }
+
+    /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link Backbone#learningRateDivisor}). */
+    public TrainingPlan withLearningRateDividedBy(double divisor) {
+        if (divisor == 1) return this;
+        return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, featureViews,
+                labelSpread, mixup, seed);
+    }
+
+    /** Training targets of the examples at {@code positions}: [n, 12], each row summing to 1. */
+    public INDArray targets(int[] bins, int[] positions) {
+        float[] y = new float[positions.length * AgeBins.COUNT];
+        for (int k = 0; k < positions.length; k++) {
+            int t = bins[positions[k]];
+            if (labelSpread == 0) {
+                y[k * AgeBins.COUNT + t] = 1;
+                continue;
+            }
+            double sum = 0;
+            double[] w = new double[AgeBins.COUNT];
+            for (int b = 0; b < AgeBins.COUNT; b++) sum += w[b] = Math.exp(-(b - t) * (b - t) / (2 * labelSpread * labelSpread));
+            for (int b = 0; b < AgeBins.COUNT; b++) y[k * AgeBins.COUNT + b] = (float) (w[b] / sum);
+        }
+        return Nd4j.create(y, new long[] {positions.length, AgeBins.COUNT}, 'c');
+    }
+
+    /** Images trained on per epoch, out of {@code trainingImages}. */
+    public int imagesPerEpoch(int trainingImages) {
+        return epochImages == 0 ? trainingImages : Math.min(epochImages, trainingImages);
+    }
+
+    /** Views of each training image whose backbone outputs are cached: 1 when not augmenting. */
+    public int cachedViews() {
+        return augment ? featureViews : 1;
+    }
+
+    /** Adam with the learning rate decaying by epoch (DL4J reads the epoch from the network's configuration). */
+    public IUpdater updater() {
+        return new Adam(new ExponentialSchedule(ScheduleType.EPOCH, learningRate, lrDecay));
+    }
+
+    /** The learning rate in epoch {@code epoch} (0-based). */
+    public double learningRate(int epoch) {
+        return learningRate * Math.pow(lrDecay, epoch);
+    }
+}

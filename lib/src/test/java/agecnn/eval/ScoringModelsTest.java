@@ -1,0 +1,79 @@
+package agecnn.eval;
+
+import agecnn.data.AgeBins;
+import agecnn.run.RunModels;
+import agecnn.data.Split;
+import agecnn.tensors.PreparedData;
+import agecnn.testing.TinyData;
+import agecnn.testing.TinyModels;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A run's saved models scored on a tiny synthetic data set: the plumbing from artifact to
+ * metrics, heat maps and gallery (untrained models; the numbers are tested in MetricsTest).
+ */
+class ScoringModelsTest {
+
+    @TempDir
+    Path tmp;
+    PreparedData data;
+    Path runDir;
+
+    @BeforeEach
+    void tinyData() throws IOException {
+        data = TinyData.scrubbed(tmp, 2, 1, 0, 1, Map.of());
+        runDir = tmp.resolve("run");
+    }
+
+    @Test
+    void everyModelOfTheRunIsScoredAtItsOwnInputSize() throws IOException {
+        TinyModels.save(runDir.resolve("models/baseline.zip"), "baseline", 12, 1);
+        TinyModels.save(runDir.resolve("models/small-cnn.zip"), "small-cnn", 20, 2);
+        TinyModels.save(runDir.resolve("models/best.zip"), "small-cnn", 20, 2);
+        RunModels models = RunModels.in(runDir);
+        assertEquals(List.of("baseline", "small-cnn"), List.copyOf(models.models().keySet()));
+        assertEquals("small-cnn", models.best());
+        assertEquals("baseline", models.baseline());
+
+        for (var e : models.models().entrySet()) {
+            Evaluation ev = Evaluation.of(agecnn.nets.SavedModel.load(e.getValue()), data, Split.TEST);
+            assertEquals(AgeBins.COUNT, ev.metrics().count(), "one test image per bin");
+            assertEquals(ev.info().imageSize(), data.cache(ev.info().imageSize()).imageSize());
+            int sum = 0;
+            for (int[] row : ev.metrics().confusion()) for (int c : row) sum += c;
+            assertEquals(AgeBins.COUNT, sum);
+            assertEquals(12, ev.binAgeTable().rowCount());
+        }
+        assertEquals(16, data.cache().imageSize(), "IMAGE_SIZE's cache is still the default one");
+    }
+
+    @Test
+    void heatMapAndGalleryAreDrawn() throws IOException {
+        Evaluation ev = Evaluation.of(agecnn.testing.TinyModels.random("baseline", 16, 3), data, Split.TEST);
+        BufferedImage heat = ConfusionHeatmap.figure(ev.metrics(), "baseline");
+        assertEquals(2 * ConfusionHeatmap.PANEL_WIDTH, heat.getWidth());
+        assertEquals(ConfusionHeatmap.PANEL_HEIGHT, heat.getHeight());
+        var cache = data.cache(16);
+        List<Evaluation.Mistake> worst = ev.worstMistakes(6);
+        BufferedImage gallery = MistakeGallery.draw(worst, 3, cache::image);
+        int rows = Math.max(1, (worst.size() + 2) / 3);
+        assertEquals(MistakeGallery.GAP + rows * (MistakeGallery.TILE + MistakeGallery.CAPTION + MistakeGallery.GAP),
+                gallery.getHeight());
+    }
+
+    @Test
+    void aRunWithoutModelsSaysToRun04First() {
+        IOException e = assertThrows(IOException.class, () -> RunModels.in(runDir));
+        assertTrue(e.getMessage().contains("04_model"), e.getMessage());
+    }
+}

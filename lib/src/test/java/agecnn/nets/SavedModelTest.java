@@ -1,0 +1,77 @@
+package agecnn.nets;
+
+import agecnn.nets.backbones.SqueezeNet11;
+import agecnn.nets.backbones.TransferNet;
+import agecnn.tensors.Augmentation;
+import agecnn.testing.Nets;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A saved model loads back with the same outputs and everything the predictor needs. */
+class SavedModelTest {
+
+    @TempDir
+    Path tmp;
+
+
+
+    void assertRoundTrip(ComputationGraph net, int size, String backbone) throws IOException {
+        ModelInfo info = ModelInfo.of("m", backbone, size, Nets.BIN_AGES, Map.of("epochs_run", 3, "optimizer", "Adam"),
+                Map.of("test_accuracy", 0.4));
+        SavedModel model = new SavedModel(net, info);
+        INDArray x = Nets.images(3, size, 9);
+        INDArray before = model.predict(x);
+        Path file = tmp.resolve(backbone + ".zip");
+        model.save(file);
+        SavedModel loaded = SavedModel.load(file);
+        assertEquals(before, loaded.predict(x));
+        assertEquals(info.name(), loaded.info().name());
+        assertEquals(size, loaded.info().imageSize());
+        assertEquals(ModelInfo.RGB, loaded.info().channelOrder());
+        assertEquals(1.0 / 255, loaded.info().scale(), 1e-12);
+        assertArrayEquals(Nets.BIN_AGES, loaded.info().binAges(), 1e-12);
+        assertEquals(12, loaded.info().bins().size());
+        assertEquals(0.4, ((Number) loaded.info().metrics().get("test_accuracy")).doubleValue(), 1e-12);
+        assertEquals("Adam", loaded.info().training().get("optimizer"));
+    }
+
+    @Test
+    void baselineRoundTrip() throws IOException {
+        assertRoundTrip(StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), 32, "baseline");
+    }
+
+    @Test
+    void transferRoundTripKeepsScalingBackboneAndHead() throws IOException {
+        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 48, 1, StudyHead.study(), Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1);
+        assertRoundTrip(tn.graph(), 48, "squeezenet");
+    }
+
+    @Test
+    void predictionsAverageEachImageWithItsMirrorImage() {
+        ComputationGraph net = StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1);
+        SavedModel model = new SavedModel(net, ModelInfo.of("m", "none", 32, Nets.BIN_AGES, Map.of(), Map.of()));
+        INDArray x = Nets.images(4, 32, 3), mirrored = Augmentation.flip(x);
+        INDArray plain = model.output(x), ofMirror = model.output(mirrored);
+        assertNotEquals(plain, ofMirror, "an untrained CNN sees an image and its mirror differently");
+        INDArray p = model.predict(x);
+        assertTrue(p.equalsWithEps(plain.add(ofMirror).muli(0.5), 1e-6), "the mean of both views");
+        assertTrue(p.equalsWithEps(model.predict(mirrored), 1e-6), "the same for the mirror image");
+        for (int i = 0; i < 4; i++) assertEquals(1, p.getRow(i).sumNumber().doubleValue(), 1e-5, "row " + i + " is a distribution");
+    }
+
+    @Test
+    void aDamagedArtifactIsNamed() throws IOException {
+        Path bad = Files.writeString(tmp.resolve("bad.zip"), "not a zip");
+        IOException e = assertThrows(IOException.class, () -> SavedModel.load(bad));
+        assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
+    }
+}
