@@ -5,14 +5,13 @@ import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.SavedModel;
+import agecnn.tensors.ImageExamples;
 import agecnn.tensors.PreparedData;
 import agecnn.tensors.TensorCache;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -74,11 +73,9 @@ public final class Evaluation {
         List<String> files = data.split().files(split);
         if (files.isEmpty()) throw new IllegalArgumentException("the split has no '" + split + "' images to score");
         Map<String, Integer> ageOf = ages(data.table());
-        int[] idx = new int[files.size()];
         int[] ages = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
-            idx[i] = cache.indexOf(files.get(i));
-            if (idx[i] < 0) throw new IllegalStateException(files.get(i) + " is in the split but not in " + cache.path());
+            if (cache.indexOf(files.get(i)) < 0) throw new IllegalStateException(files.get(i) + " is in the split but not in " + cache.path());
             ages[i] = ageOf.get(files.get(i));
         }
         double[] binAges = info.binAges();
@@ -88,18 +85,8 @@ public final class Evaluation {
             binAges = Metrics.binAges(train.stream().mapToInt(ageOf::get).toArray());
             source = "mean age of this split's training images in the bin (the model carries none)";
         }
-        return new Evaluation(info.name(), info, files, ages, predict(saved, cache, idx), binAges, source);
-    }
-
-    /** Bin probabilities of the cached images at {@code indices}, in batches. */
-    static float[][] predict(SavedModel saved, TensorCache cache, int[] indices) {
-        float[][] out = new float[indices.length][];
-        for (int from = 0; from < indices.length; from += BATCH) {
-            int[] batch = Arrays.copyOfRange(indices, from, Math.min(indices.length, from + BATCH));
-            INDArray p = saved.predict(cache.batch(batch));
-            for (int k = 0; k < batch.length; k++) out[from + k] = p.getRow(k).toFloatVector();
-        }
-        return out;
+        ImageExamples images = new ImageExamples(cache, files, data.split().bins(split), ages);
+        return new Evaluation(info.name(), info, files, ages, Scoring.probabilities(saved, images, BATCH), binAges, source);
     }
 
     private static Map<String, Integer> ages(Table table) {

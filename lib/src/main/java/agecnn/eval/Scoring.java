@@ -1,9 +1,13 @@
 package agecnn.eval;
 
+import agecnn.nets.SavedModel;
 import agecnn.tensors.Examples;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /** A network's bin probabilities for examples, and the scores the trainer records from them. */
 public final class Scoring {
@@ -13,21 +17,35 @@ public final class Scoring {
 
     private Scoring() {}
 
-    /** Probabilities [positions.length][12], in inference mode, batch by batch. */
-    public static float[][] probabilities(ComputationGraph net, Examples examples, int[] positions, int batchSize) {
+    /**
+     * The project's one batched prediction path: {@code model}'s bin probabilities
+     * [positions.length][12] for the examples at {@code positions}, batch by batch, without
+     * augmentation. Training scores, test scores and evaluations all come through here.
+     */
+    public static float[][] probabilities(UnaryOperator<INDArray> model, Examples examples, int[] positions, int batchSize) {
         float[][] out = new float[positions.length][];
         for (int from = 0; from < positions.length; from += batchSize) {
             int to = Math.min(positions.length, from + batchSize);
-            int[] pos = java.util.Arrays.copyOfRange(positions, from, to);
-            INDArray p = net.outputSingle(false, examples.inputs(pos, null)).castTo(DataType.FLOAT);
+            int[] pos = Arrays.copyOfRange(positions, from, to);
+            INDArray p = model.apply(examples.inputs(pos, null)).castTo(DataType.FLOAT);
             for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
         }
         return out;
     }
 
+    /** A network being trained, in inference mode (no mirror averaging). */
+    public static float[][] probabilities(ComputationGraph net, Examples examples, int[] positions, int batchSize) {
+        return probabilities(x -> net.outputSingle(false, x), examples, positions, batchSize);
+    }
+
     /** Every example, in order. */
     public static float[][] probabilities(ComputationGraph net, Examples examples, int batchSize) {
         return probabilities(net, examples, Examples.range(0, examples.size()), batchSize);
+    }
+
+    /** A saved model ({@link SavedModel#predict}: the image and its mirror averaged), every example in order. */
+    public static float[][] probabilities(SavedModel model, Examples examples, int batchSize) {
+        return probabilities(model::predict, examples, Examples.range(0, examples.size()), batchSize);
     }
 
     /** Mean cross-entropy of the true bins (unweighted). */

@@ -1,42 +1,32 @@
 package agecnn.run;
 
-import agecnn.tensors.Examples;
 import agecnn.config.Params;
 import agecnn.config.RunRecord;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Metrics;
-import agecnn.run.PeerTargets;
 import agecnn.eval.Scoring;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.Networks;
 import agecnn.nets.SavedModel;
 import agecnn.nets.StudyCnn;
 import agecnn.nets.StudyHead;
+import agecnn.nets.backbones.Backbones;
 import agecnn.nets.backbones.TransferNet;
-import agecnn.nets.backbones.Backbone;
-import agecnn.nets.backbones.EfficientNetB0;
-import agecnn.nets.backbones.FaceResNet;
-import agecnn.nets.backbones.MobileNetV1;
-import agecnn.nets.backbones.SqueezeNet11;
-import agecnn.nets.backbones.ZooBackbone;
+import agecnn.nets.weights.WeightsUnavailableException;
 import agecnn.nets.weights.WeightStore;
 import agecnn.tensors.ImageExamples;
 import agecnn.tensors.PreparedData;
 import agecnn.tensors.TensorCache;
 import agecnn.train.EpochFitter;
-import agecnn.train.EpochStats;
 import agecnn.train.FeatureExamples;
 import agecnn.train.FeatureTraining;
 import agecnn.train.History;
 import agecnn.train.Progress;
 import agecnn.train.Trainer;
 import agecnn.train.TrainingPlan;
-import com.google.gson.GsonBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -44,10 +34,8 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +47,7 @@ import java.util.Map;
 /**
  * What notebook 04 does, in a few calls: it prepares the run's models (the pretrained ones only
  * when their weights are really there), trains each with the same plan (a backbone without batch
- * normalization at a tenth of its learning rate, {@link Backbone#learningRateDivisor}), scores
+ * normalization at a tenth of its learning rate, {@link agecnn.nets.backbones.Backbone#learningRateDivisor}), scores
  * it on the test set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
  * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
  * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
@@ -73,15 +61,19 @@ import java.util.Map;
 public final class TrainingSession {
 
     /** The models 04_model knows, in the order they are described. */
-    public static final List<String> KNOWN = List.of(StudyCnn.NAME, "mobilenet", FaceResNet.NAME, "squeezenet", "efficientnetb0",
-            "vgg16", "vgg19", "resnet50");
+    public static final List<String> KNOWN = java.util.stream.Stream.concat(java.util.stream.Stream.of(StudyCnn.NAME),
+            Backbones.names().stream()).toList();
     /**
      * Space left free on the disk beside a model's cached backbone outputs (a scratch file, see
      * {@link FeatureExamples}), for checkpoints and saved models; with less, the model trains on images.
      */
     static final long DISK_MARGIN_BYTES = 1L << 30;
 
+    /** Images per batch when a trained model is scored on the test set. */
+    private static final int PREDICT_BATCH = 128;
+
     private final Params params;
+    private final RunFiles files;
     private final PreparedData data;
     private final TrainingPlan plan;
     private final WeightStore store;
@@ -110,6 +102,7 @@ public final class TrainingSession {
             if (!KNOWN.contains(m)) throw new IllegalArgumentException("MODELS: unknown model '" + m + "'; known: " + String.join(", ", KNOWN));
         }
         this.params = params;
+        this.files = new RunFiles(params.runDir);
         this.data = data;
         this.plan = TrainingPlan.of(params);
         this.store = WeightStore.of(params);
@@ -221,28 +214,16 @@ public final class TrainingSession {
         ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of());
         SavedModel model = new SavedModel(r.net(), info);
         ImageExamples test = examples(Split.TEST, p.imageSize());
-        float[][] probs = predict(model, test);
+        float[][] probs = Scoring.probabilities(model, test, PREDICT_BATCH);
         Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
         ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Scoring.loss(probs, test.bins()), r.seconds(),
                 r.stopReason());
         engines.put(name, fitter.summary());
-        model = new SavedModel(r.net(), info.withMetrics(metrics(score, fitter.summary())));
+        model = new SavedModel(r.net(), info.withMetrics(RunFiles.metrics(score, fitter.summary())));
         model.save(modelFile(name));
         scores.put(name, score);
         out.line(String.format("[%s] test: %s; saved %s", name, m, modelFile(name)));
         return score;
-    }
-
-    /** Bin probabilities of a saved model for examples of its input size, in batches. */
-    public static float[][] predict(SavedModel model, ImageExamples examples) {
-        float[][] out = new float[examples.size()][];
-        int batch = 128;
-        for (int from = 0; from < examples.size(); from += batch) {
-            int[] pos = Examples.range(from, Math.min(examples.size(), from + batch));
-            INDArray p = model.predict(examples.inputs(pos, null)).castTo(DataType.FLOAT);
-            for (int k = 0; k < pos.length; k++) out[from + k] = p.getRow(k).toFloatVector();
-        }
-        return out;
     }
 
     /** The scores table of the models trained so far. */
@@ -266,69 +247,24 @@ public final class TrainingSession {
     }
 
     public Path modelFile(String name) {
-        return params.runDir.resolve("models").resolve(name + ".zip");
+        return files.model(name);
     }
 
-    /** Writes scores.csv, every model's history.csv, metrics.json and models/best.zip; returns metrics.json. */
+    /** Writes scores.csv, metrics.json and models/best.zip; returns metrics.json. */
     public Path save() throws IOException {
-        ScoreTable.saveCsv(scores(), params.runDir.resolve("scores.csv"));
-        Path best = params.runDir.resolve("models").resolve("best.zip");
-        Files.copy(modelFile(best().name()), best, StandardCopyOption.REPLACE_EXISTING);
+        files.saveScores(scores());
+        files.saveBest(best().name());
         Map<String, Object> models = new LinkedHashMap<>();
-        scores.forEach((name, s) -> models.put(name, metrics(s, engines.get(name))));
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("run_id", params.runDir.getFileName().toString());
-        root.put("profile", params.profile.name().toLowerCase());
-        root.put("best_model", best().name());
-        root.put("test_images", data.split().files(Split.TEST).size());
-        root.put("models", models);
-        if (!unavailable().isEmpty()) root.put("not_trained", unavailable());
-        Path json = params.runDir.resolve("metrics.json");
-        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root),
-                StandardCharsets.UTF_8);
-        return json;
+        scores.forEach((name, s) -> models.put(name, RunFiles.metrics(s, engines.get(name))));
+        return files.saveMetrics(params.profile.name().toLowerCase(), best().name(), data.split().files(Split.TEST).size(), models,
+                unavailable());
     }
 
     /** Facts for run.json: per model its test scores and time, and which model is best. */
     public void record(RunRecord record) {
-        scores.forEach((name, s) -> record.put("model", name, metrics(s, engines.get(name))));
+        scores.forEach((name, s) -> record.put("model", name, RunFiles.metrics(s, engines.get(name))));
         if (!scores.isEmpty()) record.put("model", "best", best().name());
         unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
-    }
-
-    /** One model's entry in metrics.json (and in its saved info), without the engine. */
-    static Map<String, Object> metrics(ModelScore s) {
-        return metrics(s, null);
-    }
-
-    /** The same, with the engine it was trained on ({@link EpochFitter#summary()}) when known. */
-    static Map<String, Object> metrics(ModelScore s, String engine) {
-        EpochStats best = s.history().best();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test_accuracy", s.test().accuracy());
-        m.put("test_one_off", s.test().oneOffAccuracy());
-        m.put("test_mae_years", s.test().maeYears());
-        // how far each could move on another test set drawn the same way (Metrics.intervals95)
-        Metrics.Intervals ci = s.test().intervals95();
-        m.put("test_accuracy_ci95", interval(ci.accuracy()));
-        m.put("test_one_off_ci95", interval(ci.oneOff()));
-        m.put("test_mae_years_ci95", interval(ci.maeYears()));
-        m.put("test_loss", s.testLoss());
-        m.put("test_macro_f1", s.test().macroF1());
-        m.put("test_images", s.test().count());
-        m.put("val_accuracy", best.valAccuracy());
-        m.put("val_loss", best.valLoss());
-        m.put("train_accuracy", best.trainAccuracy());
-        m.put("train_loss", best.trainLoss());
-        m.put("epochs", s.history().size());
-        m.put("best_epoch", best.epoch());
-        m.put("stop_reason", s.stopReason());
-        m.put("train_seconds", s.seconds());
-        m.put("images_per_second", s.imagesPerSecond());
-        m.put("input_px", s.imageSize());
-        m.put("backbone", s.title());
-        if (engine != null) m.put("engine", engine);
-        return m;
     }
 
     private Map<String, Object> training(Prepared p, Trainer.Result r) {
@@ -363,52 +299,19 @@ public final class TrainingSession {
     }
 
     private Prepared prepare(String name) {
+        if (name.equals(StudyCnn.NAME)) {
+            ComputationGraph net = StudyCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
+            return new Prepared(name, StudyCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan, 0);
+        }
+        Backbones.Entry b = Backbones.named(name).orElseThrow();   // MODELS was checked against KNOWN
+        int size = b.imageSize(params.transferImageSize);
+        int blocks = b.trainableBlocks(params.trainableBlocks, params.trainableBlocksGiven);
+        TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
         try {
-            if (name.equals(StudyCnn.NAME)) {
-                ComputationGraph net = StudyCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
-                return new Prepared(name, StudyCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan, 0);
-            }
-            int size = params.transferImageSize;
-            if (ZooBackbone.named(name).isPresent()) {
-                ZooBackbone z = ZooBackbone.named(name).get();
-                ComputationGraph pretrained;
-                try {
-                    pretrained = z.pretrained(store);
-                } catch (IOException e) {
-                    return new Prepared(name, z.title(), size, null, null, null, e.getMessage(), plan, params.trainableBlocks);
-                }
-                TrainingPlan own = plan.withLearningRateDividedBy(z.learningRateDivisor());
-                TransferNet tn = z.transferNet(pretrained, z.fileName(), size, params.trainableBlocks, StudyHead.study(), classWeights,
-                        own.updater(), own.seed());
-                return new Prepared(name, z.title(), size, tn.weightsFrom(), null, tn, null, own, params.trainableBlocks);
-            }
-            Backbone b = switch (name) {
-                case "mobilenet" -> new MobileNetV1();
-                case FaceResNet.NAME -> new FaceResNet();
-                case "squeezenet" -> new SqueezeNet11();
-                default -> new EfficientNetB0();
-            };
-            size = b.imageSize().orElse(size);
-            // TRAINABLE_BLOCKS when given; else the backbone's own number, if it has one, else the profile's
-            int blocks = params.trainableBlocksGiven ? params.trainableBlocks : b.trainableBlocks().orElse(params.trainableBlocks);
-            Path file;
-            if (b.weightFile().isPresent()) {
-                try {
-                    file = store.resolve(b.weightFile().get());
-                } catch (IOException e) {
-                    return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan, blocks);
-                }
-            } else {
-                file = store.find(b.weightFileName()).orElse(null);
-                if (file == null) {
-                    return new Prepared(name, b.title(), size, null, null, null, b.weightFileName() + " is not in WEIGHTS_DIR ("
-                            + store.localDir() + "); put the Keras file there to train " + name, plan, blocks);
-                }
-            }
-            TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
-            TransferNet tn = TransferNet.keras(b, b.readWeights(file), size, blocks, StudyHead.study(), classWeights,
-                    own.updater(), own.seed());
-            return new Prepared(name, b.title(), size, file.toString(), null, tn, null, own, blocks);
+            Backbones.Built built = b.build(store, size, blocks, StudyHead.study(), classWeights, own.updater(), own.seed());
+            return new Prepared(name, b.title(), size, built.weightsFrom(), null, built.net(), null, own, blocks);
+        } catch (WeightsUnavailableException e) {
+            return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan, blocks);
         } catch (IOException e) {
             // a weights file that is there but wrong stops the run: the user has to fix it
             throw new IllegalStateException(name + ": " + e.getMessage(), e);
@@ -438,10 +341,6 @@ public final class TrainingSession {
             }
             return false;
         });
-    }
-
-    private static List<Double> interval(Metrics.Interval i) {
-        return List.of(Metrics.round(i.low(), 4), Metrics.round(i.high(), 4));
     }
 
     /** What a model trained on cached backbone outputs sees of each image, for the model file. */

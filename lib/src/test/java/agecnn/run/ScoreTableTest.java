@@ -55,7 +55,7 @@ class ScoreTableTest {
 
     @Test
     void metricsJsonEntryHasTheAgreedKeys() {
-        Map<String, Object> m = TrainingSession.metrics(score("a", 0.2, 0.4));
+        Map<String, Object> m = RunFiles.metrics(score("a", 0.2, 0.4));
         for (String k : List.of("test_accuracy", "test_one_off", "test_mae_years", "test_loss", "train_seconds", "images_per_second",
                 "val_accuracy", "epochs", "best_epoch")) assertTrue(m.containsKey(k), k);
         assertEquals(1.0 / 3, (double) m.get("test_accuracy"), 1e-9);

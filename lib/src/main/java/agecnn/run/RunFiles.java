@@ -1,0 +1,114 @@
+package agecnn.run;
+
+import agecnn.eval.Metrics;
+import agecnn.train.EpochStats;
+import com.google.gson.GsonBuilder;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files a training run leaves in its folder, and their layout: {@code models/<name>.zip}
+ * (and {@code models/best.zip}), {@code scores.csv}, {@code metrics.json}. The session decides
+ * what goes in; this class alone knows where and in which format.
+ */
+public final class RunFiles {
+
+    private final Path runDir;
+
+    public RunFiles(Path runDir) {
+        this.runDir = runDir;
+    }
+
+    public Path runDir() { return runDir; }
+
+    /** A trained model's file, {@code models/<name>.zip}. */
+    public Path model(String name) {
+        return runDir.resolve("models").resolve(name + ".zip");
+    }
+
+    /** {@code models/best.zip}, the model the predictor takes by default. */
+    public Path best() {
+        return runDir.resolve("models").resolve("best.zip");
+    }
+
+    public Path scoresCsv() { return runDir.resolve("scores.csv"); }
+
+    public Path metricsJson() { return runDir.resolve("metrics.json"); }
+
+    /** Writes the scores table as {@code scores.csv}. */
+    public void saveScores(Table scores) throws IOException {
+        ScoreTable.saveCsv(scores, scoresCsv());
+    }
+
+    /** Copies the named model's file to {@code models/best.zip}. */
+    public void saveBest(String name) throws IOException {
+        Files.copy(model(name), best(), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Writes {@code metrics.json}: the run's id, profile, best model, test images, one entry per
+     * model ({@link #metrics}) and the models that could not be trained, with why; returns its path.
+     */
+    public Path saveMetrics(String profile, String bestModel, int testImages, Map<String, Object> models,
+                            Map<String, String> notTrained) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("run_id", runDir.getFileName().toString());
+        root.put("profile", profile);
+        root.put("best_model", bestModel);
+        root.put("test_images", testImages);
+        root.put("models", models);
+        if (!notTrained.isEmpty()) root.put("not_trained", notTrained);
+        Path json = metricsJson();
+        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root),
+                StandardCharsets.UTF_8);
+        return json;
+    }
+
+    /** One model's entry in metrics.json (and in its saved info), without the engine. */
+    public static Map<String, Object> metrics(ModelScore s) {
+        return metrics(s, null);
+    }
+
+    /** The same, with the engine it was trained on ({@link EpochFitter#summary()}) when known. */
+    public static Map<String, Object> metrics(ModelScore s, String engine) {
+        EpochStats best = s.history().best();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test_accuracy", s.test().accuracy());
+        m.put("test_one_off", s.test().oneOffAccuracy());
+        m.put("test_mae_years", s.test().maeYears());
+        // how far each could move on another test set drawn the same way (Metrics.intervals95)
+        Metrics.Intervals ci = s.test().intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
+        m.put("test_loss", s.testLoss());
+        m.put("test_macro_f1", s.test().macroF1());
+        m.put("test_images", s.test().count());
+        m.put("val_accuracy", best.valAccuracy());
+        m.put("val_loss", best.valLoss());
+        m.put("train_accuracy", best.trainAccuracy());
+        m.put("train_loss", best.trainLoss());
+        m.put("epochs", s.history().size());
+        m.put("best_epoch", best.epoch());
+        m.put("stop_reason", s.stopReason());
+        m.put("train_seconds", s.seconds());
+        m.put("images_per_second", s.imagesPerSecond());
+        m.put("input_px", s.imageSize());
+        m.put("backbone", s.title());
+        if (engine != null) m.put("engine", engine);
+        return m;
+    }
+
+    private static List<Double> interval(Metrics.Interval i) {
+        return List.of(Metrics.round(i.low(), 4), Metrics.round(i.high(), 4));
+    }
+
+}
