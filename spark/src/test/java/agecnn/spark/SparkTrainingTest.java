@@ -217,7 +217,7 @@ class SparkTrainingTest {
             assertEquals(m, saved.info().name());
             ImageExamples test = new ImageExamples(data.cache(saved.info().imageSize()), data.split().files(Split.TEST),
                     data.split().bins(Split.TEST), new int[data.split().files(Split.TEST).size()]);
-            double acc = accuracy(TrainingSession.predict(saved, test), test.bins());
+            double acc = accuracy(Scoring.probabilities(saved, test, 128), test.bins());
             assertEquals(sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("test_accuracy").getAsDouble(), acc, 1e-9, m);
         }
         // the baseline's saved model is its best checkpoint, output for output
