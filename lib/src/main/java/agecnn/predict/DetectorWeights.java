@@ -1,14 +1,12 @@
 package agecnn.predict;
 
 import agecnn.io.Download;
+import agecnn.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -67,17 +65,9 @@ public final class DetectorWeights {
     }
 
     private static void check(byte[] bytes, String where) throws IOException {
-        String actual = sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equals(SHA256)) {
             throw new IOException(where + ": SHA-256 is " + actual + ", expected " + SHA256 + " for " + FILE + "; refused");
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package agecnn.nets.weights;
 
 import agecnn.config.Params;
+import agecnn.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,7 +64,7 @@ public final class WeightStore {
         }
         Path cached = cacheDir.resolve(file.fileName());
         if (Files.isRegularFile(cached)) {
-            String actual = sha256(cached);
+            String actual = Sha256.hex(cached);
             if (actual.equals(file.sha256())) return cached;
             System.err.println(cached + " has SHA-256 " + actual + ", expected " + file.sha256() + "; downloading it again");
             Files.delete(cached);
@@ -84,7 +83,7 @@ public final class WeightStore {
 
     /** Fails, naming the file, when its bytes are not the expected ones. */
     public static void verify(Path path, WeightFile file) throws IOException {
-        String actual = sha256(path);
+        String actual = Sha256.hex(path);
         if (!actual.equals(file.sha256())) {
             throw new IOException(path + " is not the expected " + file.what() + ": its SHA-256 is " + actual + ", expected "
                     + file.sha256() + " (" + Files.size(path) + " bytes; damaged, truncated or another file). "
@@ -129,26 +128,11 @@ public final class WeightStore {
     }
 
     private static String copyHashing(InputStream in, Path out) throws IOException {
-        MessageDigest md = sha256Digest();
+        MessageDigest md = Sha256.digest();
         try (DigestInputStream din = new DigestInputStream(in, md); OutputStream o = Files.newOutputStream(out)) {
             din.transferTo(o);
         }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(md);
     }
 
-    static String sha256(Path path) throws IOException {
-        MessageDigest md = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(path), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
-        }
-    }
 }
