@@ -1,11 +1,10 @@
 package agecnn.predict;
 
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +22,6 @@ public final class DetectorWeights {
             + "master/models/onnx/version-RFB-320.onnx";
     /** Environment variable or system property naming a folder that holds the file. */
     public static final String ENV = "AGECNN_WEIGHTS";
-
-    private static final Download.Limits LIMITS =
-            new Download.Limits(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(120), 8L << 20, 5);
 
     private DetectorWeights() {}
 
@@ -58,10 +54,7 @@ public final class DetectorWeights {
             }
         }
         if (source == null) throw new IOException(FILE + " is in none of " + folders);
-        Download.Fetched got = Download.fetch(source, LIMITS, type -> true);
-        check(got.bytes(), source);
-        Path cache = folders.get(folders.size() - 1).resolve(FILE);
-        return ImageInput.keep(got.bytes(), cache, true);
+        return Fetcher.of(Fetcher.Limits.forWeights()).fetchTo(source, folders.get(folders.size() - 1).resolve(FILE), SHA256);
     }
 
     private static void check(byte[] bytes, String where) throws IOException {

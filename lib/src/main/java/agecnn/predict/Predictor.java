@@ -4,7 +4,7 @@ import agecnn.config.Params;
 import agecnn.data.AgeBins;
 import agecnn.data.ImageDecoder;
 import agecnn.eval.Metrics;
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.SavedModel;
 import agecnn.tensors.Resizer;
@@ -36,10 +36,10 @@ public final class Predictor implements AutoCloseable {
 
     private final SavedModel model;
     private final FaceDetector detector;
-    private final Download.Limits limits;
+    private final Fetcher.Limits limits;
 
     /** @param detector finds faces in photos; null: every image is taken as a face crop */
-    public Predictor(SavedModel model, FaceDetector detector, Download.Limits limits) {
+    public Predictor(SavedModel model, FaceDetector detector, Fetcher.Limits limits) {
         ModelInfo info = model.info();
         if (!ModelInfo.RGB.equals(info.channelOrder()) || !ModelInfo.NCHW.equals(info.layout())
                 || Math.abs(info.scale() - 1.0 / 255) > 1e-9 || info.bins().size() != AgeBins.COUNT) {
@@ -71,7 +71,7 @@ public final class Predictor implements AutoCloseable {
     /** The same, or with {@code detectFaces} false, taking every image as a face crop (no detector is loaded). */
     public static Predictor load(Path modelFile, Path projectDir, boolean detectFaces) throws IOException {
         SavedModel model = SavedModel.load(modelFile);
-        return new Predictor(model, detectFaces ? FaceDetectors.standard(projectDir) : null, Download.Limits.forImages());
+        return new Predictor(model, detectFaces ? FaceDetectors.standard(projectDir) : null, Fetcher.Limits.forImages());
     }
 
     /** The same model taking every image as a face crop (no detection), as UTKFace's images are. */
@@ -80,7 +80,7 @@ public final class Predictor implements AutoCloseable {
     }
 
     /** The same model with other download limits. */
-    public Predictor withLimits(Download.Limits newLimits) {
+    public Predictor withLimits(Fetcher.Limits newLimits) {
         return new Predictor(model, detector, newLimits);
     }
 

@@ -1,7 +1,7 @@
 package agecnn.predict;
 
 import agecnn.data.ImageDecoder;
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
@@ -115,7 +115,7 @@ class FaceDetectionTest {
 
     @Test
     void severalFacesGiveOnePredictionEachAndNoFaceGivesAClearMessage() throws IOException {
-        Predictor p = new Predictor(TinyModels.random("tiny", 24, 4), onnx, Download.Limits.forImages());
+        Predictor p = new Predictor(TinyModels.random("tiny", 24, 4), onnx, Fetcher.Limits.forImages());
         SyntheticScene two = new SyntheticScene(800, 600, 5)
                 .place("a", faces.get(0), 200, 300, 220, 0)
                 .place("b", faces.get(2), 600, 280, 200, 0);
