@@ -4,8 +4,8 @@ import agecnn.data.ImageDecoder;
 import agecnn.io.Fetcher;
 import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
+import agecnn.testing.TestWeights;
 import agecnn.testing.TinyModels;
-import agecnn.testing.Weights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +42,7 @@ class FaceDetectionTest {
             Assumptions.assumeTrue(Files.isRegularFile(data.resolve(f)), "no UTKFace image " + data.resolve(f));
             faces.add(ImageDecoder.readRgb(data.resolve(f)));
         }
-        onnx = new UltraLightFaceDetector(Weights.faceDetector());
+        onnx = new UltraLightFaceDetector(TestWeights.file(DetectorWeights.FILE.fileName()));
     }
 
     @AfterAll
