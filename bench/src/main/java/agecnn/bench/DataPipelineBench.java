@@ -1,5 +1,6 @@
 package agecnn.bench;
 
+import agecnn.io.Sha256;
 import agecnn.tensors.TensorCache;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,7 +41,7 @@ public final class DataPipelineBench {
             files = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".jpg")).sorted().limit(n).toList();
         }
         List<String> sha256 = new ArrayList<>();
-        for (String f : files) sha256.add(agecnn.data.ImageIndex.sha256(Files.readAllBytes(dataDir.resolve(f))));
+        for (String f : files) sha256.add(Sha256.hex(dataDir.resolve(f)));
         Path cacheDir = Files.createTempDirectory("agecnn-bench-cache");
         try {
             double buildIps;

@@ -44,7 +44,8 @@ import java.util.function.Function;
  * TRANSFER_IMAGE_SIZE  input side of the pretrained backbones, px (default: by profile)
  * TRAINABLE_BLOCKS     last blocks of a pretrained backbone trained with the head (default: by profile;
  *                      faceresnet: its own 4, unless given)
- * WEIGHTS_DIR    folder searched first for pretrained weight files (default: data/weights)
+ * WEIGHTS_DIR    folder searched first for pretrained weight files and the face detector's model, never
+ *                written to; what is not there is downloaded once into data/cache/weights (default: data/weights)
  * </pre>
  */
 public final class Params {
@@ -122,6 +123,11 @@ public final class Params {
         this.labelSpread = nonNegativeDouble(env, "LABEL_SPREAD", DEFAULT_LABEL_SPREAD);
         this.mixup = nonNegativeDouble(env, "MIXUP", DEFAULT_MIXUP);
         this.weightsDir = resolve(or(env.apply("WEIGHTS_DIR"), "data/weights"));
+        if (env.apply("AGECNN_WEIGHTS") != null) {
+            // the predictor's old setting must not be ignored in silence
+            throw new IllegalArgumentException("AGECNN_WEIGHTS=" + env.apply("AGECNN_WEIGHTS") + " is no longer read: set "
+                    + "WEIGHTS_DIR instead, the one folder searched for pretrained weights and the face detector's model");
+        }
     }
 
     /** Parameters from system properties and environment variables. */

@@ -1,5 +1,7 @@
 package agecnn.data;
 
+import agecnn.io.DownloadException;
+import agecnn.io.Fetcher;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -9,15 +11,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -190,31 +187,17 @@ public final class DataLocator {
     }
 
     private Path download(String user, String key) throws IOException {
-        Files.createDirectories(dataDir);
         Path zip = dataDir.resolve("utkface-new.zip");
-        Path part = dataDir.resolve("utkface-new.zip.part");
-        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(20)).build();
         String auth = Base64.getEncoder().encodeToString((user + ":" + key).getBytes(StandardCharsets.UTF_8));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(kaggleUrl)).header("Authorization", "Basic " + auth).GET().build();
         System.out.println("Downloading UTKFace from " + kaggleUrl + " ...");
         try {
-            HttpResponse<Path> res = client.send(req, HttpResponse.BodyHandlers.ofFile(part));
-            if (res.statusCode() != 200) {
-                Files.deleteIfExists(part);
-                throw new IOException("Kaggle download of jangedoo/utkface-new failed: HTTP " + res.statusCode()
-                        + (res.statusCode() == 401 || res.statusCode() == 403 ? " (check KAGGLE_USERNAME/KAGGLE_KEY)" : ""));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Kaggle download interrupted", e);
-        } catch (IOException e) {
-            Files.deleteIfExists(part);
-            if (e.getMessage() != null && e.getMessage().startsWith("Kaggle")) throw e;
-            throw new IOException("Kaggle download of jangedoo/utkface-new failed: " + e, e);
+            // the credentials go to Kaggle only, not to the storage it redirects to
+            return Fetcher.of(Fetcher.Limits.forDatasets()).withHeader("Authorization", "Basic " + auth).fetchTo(kaggleUrl, zip, null);
+        } catch (DownloadException e) {
+            int status = e.httpStatus();
+            throw new IOException("Kaggle download of jangedoo/utkface-new failed: " + e.getMessage()
+                    + (status == 401 || status == 403 ? " (check KAGGLE_USERNAME/KAGGLE_KEY)" : ""), e);
         }
-        Files.move(part, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return zip;
     }
 
     static void deleteTree(Path p) throws IOException {

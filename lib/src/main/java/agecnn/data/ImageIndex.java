@@ -1,6 +1,7 @@
 package agecnn.data;
 
 import agecnn.config.RunRecord;
+import agecnn.io.Sha256;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -9,14 +10,10 @@ import tech.tablesaw.api.ColumnType;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,7 +76,7 @@ public final class ImageIndex {
             String f = chosen.get(i).file();
             try {
                 byte[] bytes = Files.readAllBytes(dataDir.resolve(f));
-                hashes[i] = sha256(bytes);
+                hashes[i] = Sha256.hex(bytes);
                 BufferedImage img = ImageDecoder.readRgb(bytes, f);
                 sizes[i] = new int[]{img.getWidth(), img.getHeight()};
             } catch (BadImageException e) {
@@ -146,7 +143,7 @@ public final class ImageIndex {
             lines.add(images.getString(r, IndexColumns.FILE) + "," + images.getString(r, IndexColumns.SHA256));
         }
         Collections.sort(lines);
-        return sha256(String.join("\n", lines).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return Sha256.hex(String.join("\n", lines)).substring(0, 16);
     }
 
     /** Records where the data came from and its fingerprint, for run.json. */
@@ -204,13 +201,5 @@ public final class ImageIndex {
 
     private static void appendOrMissing(IntColumn c, Integer v) {
         if (v == null) c.appendMissing(); else c.append(v);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,8 +2,8 @@ package agecnn.predict;
 
 import agecnn.data.BadImageException;
 import agecnn.data.ImageDecoder;
-import agecnn.io.Download;
 import agecnn.io.DownloadException;
+import agecnn.io.Fetcher;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -31,12 +31,12 @@ public record ImageInput(String source, byte[] bytes, Path savedAs) {
      * Downloads a JPEG or PNG within {@code limits}. With {@code keepAs} the image is also kept in
      * that file, which is never replaced unless {@code overwrite} (checked before downloading).
      */
-    public static ImageInput fromUrl(String url, Download.Limits limits, Path keepAs, boolean overwrite) throws IOException {
+    public static ImageInput fromUrl(String url, Fetcher.Limits limits, Path keepAs, boolean overwrite) throws IOException {
         if (keepAs != null && !overwrite && Files.exists(keepAs)) {
             throw new FileAlreadyExistsException(keepAs.toString(), null,
                     "exists already; not overwritten (ask for overwrite to replace it)");
         }
-        Download.Fetched f = Download.fetch(url, limits, Download::looksLikeImage);
+        Fetcher.Fetched f = Fetcher.forImages(limits).fetch(url);
         if (!startsWith(f.bytes(), JPEG) && !startsWith(f.bytes(), PNG)) {
             throw new DownloadException(url, "the " + f.bytes().length + " bytes sent" + (f.contentType().isEmpty() ? "" : " as "
                     + f.contentType()) + " are not a JPEG or PNG image");

@@ -1,5 +1,6 @@
 package agecnn.predict;
 
+import agecnn.config.Params;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,9 +55,16 @@ public final class PredictCommand {
             err.print(USAGE);
             return 2;
         }
+        Params params;
+        try {
+            params = settings(env, projectDir);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         Predictor predictor;
         try {
-            predictor = Predictor.load(o.model(), projectDir, o.detect());
+            predictor = Predictor.load(o.model(), params, o.detect());
         } catch (IOException | RuntimeException e) {
             err.println("cannot load the model " + o.model() + ": " + e.getMessage());
             return 2;
@@ -82,6 +91,13 @@ public final class PredictCommand {
         if (o.table()) out.println(table.table().printAll());
         if (failed > 0) err.println(failed + " of " + o.inputs().size() + " inputs could not be handled");
         return failed > 0 ? 1 : 0;
+    }
+
+    /** The settings in force (WEIGHTS_DIR says where the face detector's model is), in the project folder. */
+    static Params settings(Map<String, String> env, Path projectDir) {
+        Map<String, String> values = new HashMap<>(env);
+        values.put("PROJECT_DIR", projectDir.toString());
+        return Params.of(values);
     }
 
     static Options parse(String[] args, Map<String, String> env, Path projectDir) {

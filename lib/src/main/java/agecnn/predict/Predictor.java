@@ -4,9 +4,10 @@ import agecnn.config.Params;
 import agecnn.data.AgeBins;
 import agecnn.data.ImageDecoder;
 import agecnn.eval.Metrics;
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.SavedModel;
+import agecnn.nets.weights.WeightStore;
 import agecnn.tensors.Resizer;
 import agecnn.tensors.TensorCache;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +27,7 @@ import java.util.List;
  * training images were ({@link Resizer}), so the model sees what it was trained on.
  *
  * <pre>
- * try (Predictor p = Predictor.load(Path.of("reports/.../models/best.zip"), projectDir)) {
+ * try (Predictor p = Predictor.load(Path.of("reports/.../models/best.zip"), Params.fromEnvironment())) {
  *     ImagePrediction r = p.predict("https://example.org/photo.jpg");
  *     System.out.println(r.toJson(3));
  * }
@@ -36,10 +37,10 @@ public final class Predictor implements AutoCloseable {
 
     private final SavedModel model;
     private final FaceDetector detector;
-    private final Download.Limits limits;
+    private final Fetcher.Limits limits;
 
     /** @param detector finds faces in photos; null: every image is taken as a face crop */
-    public Predictor(SavedModel model, FaceDetector detector, Download.Limits limits) {
+    public Predictor(SavedModel model, FaceDetector detector, Fetcher.Limits limits) {
         ModelInfo info = model.info();
         if (!ModelInfo.RGB.equals(info.channelOrder()) || !ModelInfo.NCHW.equals(info.layout())
                 || Math.abs(info.scale() - 1.0 / 255) > 1e-9 || info.bins().size() != AgeBins.COUNT) {
@@ -63,15 +64,18 @@ public final class Predictor implements AutoCloseable {
         return p.isAbsolute() ? p : params.projectDir.resolve(p).normalize();
     }
 
-    /** The model in {@code modelFile}, with the standard face detector (see {@link FaceDetectors#standard}). */
-    public static Predictor load(Path modelFile, Path projectDir) throws IOException {
-        return load(modelFile, projectDir, true);
+    /**
+     * The model in {@code modelFile}, with the standard face detector, its model file taken from
+     * WEIGHTS_DIR or the weights download cache of {@code params} (see {@link FaceDetectors#standard}).
+     */
+    public static Predictor load(Path modelFile, Params params) throws IOException {
+        return load(modelFile, params, true);
     }
 
     /** The same, or with {@code detectFaces} false, taking every image as a face crop (no detector is loaded). */
-    public static Predictor load(Path modelFile, Path projectDir, boolean detectFaces) throws IOException {
+    public static Predictor load(Path modelFile, Params params, boolean detectFaces) throws IOException {
         SavedModel model = SavedModel.load(modelFile);
-        return new Predictor(model, detectFaces ? FaceDetectors.standard(projectDir) : null, Download.Limits.forImages());
+        return new Predictor(model, detectFaces ? FaceDetectors.standard(WeightStore.of(params)) : null, Fetcher.Limits.forImages());
     }
 
     /** The same model taking every image as a face crop (no detection), as UTKFace's images are. */
@@ -80,7 +84,7 @@ public final class Predictor implements AutoCloseable {
     }
 
     /** The same model with other download limits. */
-    public Predictor withLimits(Download.Limits newLimits) {
+    public Predictor withLimits(Fetcher.Limits newLimits) {
         return new Predictor(model, detector, newLimits);
     }
 

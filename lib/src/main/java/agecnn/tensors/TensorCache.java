@@ -2,6 +2,7 @@ package agecnn.tensors;
 
 import agecnn.data.BadImageException;
 import agecnn.data.ImageDecoder;
+import agecnn.io.Sha256;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,12 +110,12 @@ public final class TensorCache implements AutoCloseable {
     /** Lower-case hex SHA-256 over the format, resize algorithm, size and the ordered (file, hash) pairs. */
     public static String key(int size, List<String> files, List<String> sha256) {
         checkLists(files, sha256);
-        MessageDigest md = sha256Digest();
+        MessageDigest md = Sha256.digest();
         update(md, "agecnn tensor cache v" + VERSION + "\n" + Resizer.ALGORITHM + "\nsize " + size + "\n");
         for (int i = 0; i < files.size(); i++) {
             update(md, files.get(i) + "\0" + sha256.get(i).trim().toLowerCase() + "\n");
         }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(md);
     }
 
     /**
@@ -386,7 +386,7 @@ public final class TensorCache implements AutoCloseable {
                     try {
                         Path file = dataDir.resolve(files.get(i));
                         byte[] bytes = ImageDecoder.readBytes(file);
-                        String actual = agecnn.data.ImageIndex.sha256(bytes);
+                        String actual = Sha256.hex(bytes);
                         if (!actual.equalsIgnoreCase(sha256.get(i).trim())) {
                             throw new BadImageException(file.toString(), "content changed since it was indexed: sha256 is "
                                     + actual + ", the index says " + sha256.get(i));
@@ -491,14 +491,6 @@ public final class TensorCache implements AutoCloseable {
                 throw new IllegalArgumentException("file name '" + f + "' cannot be listed one a line");
             }
             if (!seen.add(f)) throw new IllegalArgumentException("file '" + f + "' is listed twice");
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package agecnn.train;
 
 import agecnn.eval.Scoring;
+import agecnn.io.Sha256;
 import agecnn.tensors.Examples;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -13,15 +14,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -245,16 +242,10 @@ public final class Trainer {
      * before engines existed still resume).
      */
     private String fingerprint(String model, ComputationGraph net, Examples train, Examples val) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         String s = model + "\n" + plan + "\n" + net.getConfiguration().toJson() + "\n" + train.size() + " " + Arrays.toString(train.bins())
                 + Arrays.toString(train.ages()) + "\n" + val.size() + Arrays.toString(val.bins())
                 + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "\nengine " + fitter.engine());
-        return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+        return Sha256.hex(s);
     }
 
     // ---- checkpoints

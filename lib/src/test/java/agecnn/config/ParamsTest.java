@@ -55,6 +55,14 @@ class ParamsTest {
     }
 
     @Test
+    void theOldAgecnnWeightsIsRefusedNamingWeightsDir() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Params.of(Map.of("PROJECT_DIR", "/p", "AGECNN_WEIGHTS", "/old/weights")));
+        assertEquals("AGECNN_WEIGHTS=/old/weights is no longer read: set WEIGHTS_DIR instead, the one folder searched for "
+                + "pretrained weights and the face detector's model", e.getMessage());
+    }
+
+    @Test
     void trainingSettingsAreReadPrintedAndRecorded() {
         Params p = Params.of(Map.ofEntries(Map.entry("PROJECT_DIR", "/p"), Map.entry("PROFILE", "smoke"),
                 Map.entry("MODELS", " Baseline, squeezenet,baseline "), Map.entry("EPOCHS", "7"), Map.entry("BATCH_SIZE", "16"),

@@ -1,5 +1,6 @@
 package agecnn.data;
 
+import agecnn.testing.LoopbackHttp;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -137,6 +138,30 @@ class DataLocatorTest {
             assertTrue(e.getMessage().contains("HTTP 401") && e.getMessage().contains("KAGGLE_KEY"), e.getMessage());
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void kaggleCredentialsDoNotFollowTheRedirectToItsStorage() throws Exception {
+        byte[] body = zip(Map.of("UTKFace/6_0_0_20170116174525125.jpg.chip.jpg", JPG));
+        AtomicReference<String> storageAuth = new AtomicReference<>("not asked");
+        try (LoopbackHttp http = new LoopbackHttp()) {
+            // Kaggle answers with a redirect to its storage, another host (here: the same server as localhost)
+            http.route("/download", ex -> {
+                ex.getResponseHeaders().set("Location", http.url("/storage/utkface.zip").replace("127.0.0.1", "localhost"));
+                ex.sendResponseHeaders(302, -1);
+            }).route("/storage/utkface.zip", ex -> {
+                storageAuth.set(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                LoopbackHttp.send(ex, 200, "application/zip", body);
+            });
+            DataLocator.Found f = new DataLocator(tmp.resolve("data"), Map.of("KAGGLE_USERNAME", "ann", "KAGGLE_KEY", "k3y"),
+                    tmp.resolve("home"), http.url("/download")).locate(null);
+            assertEquals(1, DataLocator.countImages(f.dir()));
+        }
+        assertEquals("null", storageAuth.get());
+        try (var s = Files.list(tmp.resolve("data"))) {
+            assertEquals(List.of("UTKFace", "utkface-new.zip"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the archive and its images, no temporary file");
         }
     }
 

@@ -1,5 +1,6 @@
 package agecnn.data;
 
+import agecnn.io.Sha256;
 import agecnn.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class ImageIndexTest {
         assertEquals("kept", actionOf(problems, ODD_1));
         // the content hash is the SHA-256 of the file's bytes
         int g = images.stringColumn(IndexColumns.FILE).indexOf(good.get(0));
-        assertEquals(ImageIndex.sha256(real), images.stringColumn(IndexColumns.SHA256).get(g));
+        assertEquals(Sha256.hex(real), images.stringColumn(IndexColumns.SHA256).get(g));
     }
 
     private static String actionOf(Table problems, String file) {

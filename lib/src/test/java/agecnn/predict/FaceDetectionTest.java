@@ -1,11 +1,11 @@
 package agecnn.predict;
 
 import agecnn.data.ImageDecoder;
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
+import agecnn.testing.TestWeights;
 import agecnn.testing.TinyModels;
-import agecnn.testing.Weights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +42,7 @@ class FaceDetectionTest {
             Assumptions.assumeTrue(Files.isRegularFile(data.resolve(f)), "no UTKFace image " + data.resolve(f));
             faces.add(ImageDecoder.readRgb(data.resolve(f)));
         }
-        onnx = new UltraLightFaceDetector(Weights.faceDetector());
+        onnx = new UltraLightFaceDetector(TestWeights.file(DetectorWeights.FILE.fileName()));
     }
 
     @AfterAll
@@ -115,7 +115,7 @@ class FaceDetectionTest {
 
     @Test
     void severalFacesGiveOnePredictionEachAndNoFaceGivesAClearMessage() throws IOException {
-        Predictor p = new Predictor(TinyModels.random("tiny", 24, 4), onnx, Download.Limits.forImages());
+        Predictor p = new Predictor(TinyModels.random("tiny", 24, 4), onnx, Fetcher.Limits.forImages());
         SyntheticScene two = new SyntheticScene(800, 600, 5)
                 .place("a", faces.get(0), 200, 300, 220, 0)
                 .place("b", faces.get(2), 600, 280, 200, 0);

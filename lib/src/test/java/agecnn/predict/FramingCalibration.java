@@ -3,6 +3,7 @@ package agecnn.predict;
 import agecnn.data.ImageDecoder;
 import agecnn.notebook.SyntheticScene;
 import agecnn.testing.TestImages;
+import agecnn.testing.TestWeights;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class FramingCalibration {
         }
         Random rnd = new Random(7);
         try (FaceDetector d = haar ? new HaarFaceDetector()
-                : new UltraLightFaceDetector(DetectorWeights.locate(DetectorWeights.defaultFolders(Path.of(".").toAbsolutePath()), null))) {
+                : new UltraLightFaceDetector(TestWeights.file(DetectorWeights.FILE.fileName()))) {
             List<Double> scale = new ArrayList<>(), dx = new ArrayList<>(), dy = new ArrayList<>();
             int missed = 0;
             for (int i = 0; i < n; i++) {

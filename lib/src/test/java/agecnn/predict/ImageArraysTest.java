@@ -1,6 +1,6 @@
 package agecnn.predict;
 
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Arrays in the study's form (224x224x3, scaled by 1/255), other sizes, and wrong arrays refused clearly. */
 class ImageArraysTest {
 
-    final Predictor predictor = new Predictor(TinyModels.random("tiny", 16, 1), null, Download.Limits.forImages());
+    final Predictor predictor = new Predictor(TinyModels.random("tiny", 16, 1), null, Fetcher.Limits.forImages());
 
     private static String refused(INDArray a) {
         return assertThrows(IllegalArgumentException.class, () -> ImageArrays.toImage(a)).getMessage();

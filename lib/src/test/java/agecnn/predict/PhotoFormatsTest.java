@@ -3,7 +3,7 @@ package agecnn.predict;
 import agecnn.data.BadImageException;
 import agecnn.data.ExifOrientation;
 import agecnn.data.ImageDecoder;
-import agecnn.io.Download;
+import agecnn.io.Fetcher;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class PhotoFormatsTest {
     @TempDir
     Path tmp;
 
-    final Predictor predictor = new Predictor(TinyModels.random("tiny", 16, 2), null, Download.Limits.forImages());
+    final Predictor predictor = new Predictor(TinyModels.random("tiny", 16, 2), null, Fetcher.Limits.forImages());
 
     /** A 4x2 image whose pixels are all different: (x, y) has colour x * 16 + y. */
     static BufferedImage marked() {

@@ -1,5 +1,7 @@
 package agecnn.predict;
 
+import agecnn.config.Params;
+import agecnn.nets.weights.WeightStore;
 import agecnn.testing.LoopbackHttp;
 import agecnn.testing.TestImages;
 import agecnn.testing.TinyModels;
@@ -93,5 +95,17 @@ class PredictCommandTest {
         assertEquals(2, run("--model", project.resolve("none.zip").toString(), "a.jpg"));
         assertTrue(err.toString().contains("no model file at"), err.toString());
         assertEquals(2, run("--frobnicate", "a.jpg"));
+    }
+
+    @Test
+    void theDetectorsModelIsLookedForInWeightsDirAndTheOldSettingIsRefused() {
+        Params p = PredictCommand.settings(Map.of("WEIGHTS_DIR", "w"), project);
+        WeightStore store = WeightStore.of(p);
+        assertEquals(project.resolve("w"), store.localDir());
+        assertEquals(project.resolve("data/cache/weights"), store.cacheDir());
+        int status = PredictCommand.run(new String[]{"--no-detect", "a.jpg"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("AGECNN_WEIGHTS", "/old"), project);
+        assertEquals(2, status);
+        assertTrue(err.toString().contains("AGECNN_WEIGHTS=/old is no longer read: set WEIGHTS_DIR"), err.toString());
     }
 }

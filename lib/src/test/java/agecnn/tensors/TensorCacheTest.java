@@ -2,6 +2,7 @@ package agecnn.tensors;
 
 import agecnn.data.BadImageException;
 import agecnn.data.ImageDecoder;
+import agecnn.io.Sha256;
 import agecnn.testing.TestImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,7 @@ class TensorCacheTest {
 
     private List<String> hashes(Path dir, List<String> names) throws IOException {
         List<String> out = new ArrayList<>();
-        for (String f : names) out.add(agecnn.data.ImageIndex.sha256(Files.readAllBytes(dir.resolve(f))));
+        for (String f : names) out.add(Sha256.hex(dir.resolve(f)));
         return out;
     }
 
@@ -112,6 +113,17 @@ class TensorCacheTest {
                         new byte[] {raw[raw.length - 3], raw[raw.length - 2], raw[raw.length - 1]}, names.get(i));
             }
         }
+    }
+
+    /**
+     * The key names the cache files already on disk: its bytes must never change. The value is
+     * SHA-256 over the same text computed outside Java (Python's hashlib).
+     */
+    @Test
+    void keyIsPinned() {
+        assertEquals("3143fa5d131daa5624920d0579a1092a6bd2bf0e96f387b7c8ddb48de8b7117e",
+                TensorCache.key(64, List.of("1_0_0_20170110215648859.jpg.chip.jpg", "\u00e9.png"),
+                        List.of("a".repeat(64), " " + "0123456789ABCDEF".repeat(4) + " ")));
     }
 
     @Test

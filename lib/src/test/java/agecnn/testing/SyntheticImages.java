@@ -1,6 +1,7 @@
 package agecnn.testing;
 
 import agecnn.data.AgeBins;
+import agecnn.io.Sha256;
 import agecnn.tensors.ImageExamples;
 import agecnn.tensors.TensorCache;
 import java.io.IOException;
@@ -28,17 +29,9 @@ public final class SyntheticImages {
             String name = String.format("img%03d.png", i);
             TestImages.write(data, name, img, "png");
             files.add(name);
-            hashes.add(sha256(data.resolve(name)));
+            hashes.add(Sha256.hex(data.resolve(name)));
         }
         TensorCache cache = TensorCache.build(data, files, hashes, size, dir.resolve("cache"));
         return new ImageExamples(cache, files, bins, ages);
-    }
-
-    private static String sha256(Path p) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,28 +1,31 @@
 package agecnn.testing;
 
+import agecnn.config.Params;
 import agecnn.nets.weights.WeightFile;
 import agecnn.nets.weights.WeightStore;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.Map;
 
-/** The real pretrained weight files, when this machine has them. */
+/** The real pretrained files (backbone weights, the face detector's model), when this machine has them. */
 public final class TestWeights {
 
     private TestWeights() {}
 
-    /** WEIGHTS_DIR when set, else the CI layout's ../shared/weights beside the project root. */
+    /**
+     * WEIGHTS_DIR when set, else the CI layout's ../shared/weights beside the project root (where
+     * {@code ./agecnn} points WEIGHTS_DIR too when the project has no data/weights).
+     */
     public static Path dir() {
         String env = System.getenv("WEIGHTS_DIR");
-        if (env != null && !env.isBlank()) return Paths.get(env);
-        return Paths.get(System.getProperty("project.dir", ".")).toAbsolutePath().resolve("../shared/weights").normalize();
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return project().resolve("../shared/weights").normalize();
     }
 
-    /** The named file; skips the test when it is not here. */
+    /** The named file in {@link #dir()}; skips the test when it is not there. */
     public static Path file(String name) {
         Path p = dir().resolve(name);
         Assumptions.assumeTrue(Files.isRegularFile(p), "no weights file " + p);
@@ -30,17 +33,20 @@ public final class TestWeights {
     }
 
     /**
-     * A file the project knows the source of: from the weights folder, else from the project's
-     * download cache ({@code data/cache/weights}, where runs keep it), else downloaded there;
-     * skips the test, saying why, when none of these works (no network).
+     * A file the project knows the source of, found as a run finds it ({@link WeightStore#of}):
+     * in the weights folder, else in the project's download cache, else downloaded there; skips
+     * the test, saying why, when none of these works (no network).
      */
     public static Path fetched(WeightFile file) {
-        Path project = Paths.get(System.getProperty("project.dir", ".")).toAbsolutePath();
         try {
-            return new WeightStore(dir(), project.resolve("data/cache/weights")).resolve(file);
+            return WeightStore.of(Params.of(Map.of("PROJECT_DIR", project().toString(), "WEIGHTS_DIR", dir().toString()))).resolve(file);
         } catch (IOException e) {
             Assumptions.abort("cannot have " + file.fileName() + ": " + e.getMessage());
             return null;
         }
+    }
+
+    private static Path project() {
+        return Path.of(System.getProperty("project.dir", ".")).toAbsolutePath().normalize();
     }
 }

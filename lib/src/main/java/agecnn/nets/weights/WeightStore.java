@@ -1,35 +1,26 @@
 package agecnn.nets.weights;
 
 import agecnn.config.Params;
+import agecnn.io.DownloadException;
+import agecnn.io.Fetcher;
+import agecnn.io.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Where pretrained weight files come from: the local folder (WEIGHTS_DIR) first, then the
- * download cache, then their public sources, downloaded once into the cache. Every file of a
+ * download cache ({@code data/cache/weights}), then their public sources, downloaded once into
+ * the cache ({@link Fetcher}, within {@link Fetcher.Limits#forWeights()}). Every file of a
  * {@link WeightFile} is checked against its SHA-256 before use, wherever it was found, so a
  * damaged or foreign file is refused with its path, instead of silently giving random features.
  */
 public final class WeightStore {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(20);
+    private static final Fetcher FETCHER = Fetcher.of(Fetcher.Limits.forWeights());
 
     private final Path localDir;
     private final Path cacheDir;
@@ -65,7 +56,7 @@ public final class WeightStore {
         }
         Path cached = cacheDir.resolve(file.fileName());
         if (Files.isRegularFile(cached)) {
-            String actual = sha256(cached);
+            String actual = Sha256.hex(cached);
             if (actual.equals(file.sha256())) return cached;
             System.err.println(cached + " has SHA-256 " + actual + ", expected " + file.sha256() + "; downloading it again");
             Files.delete(cached);
@@ -84,7 +75,7 @@ public final class WeightStore {
 
     /** Fails, naming the file, when its bytes are not the expected ones. */
     public static void verify(Path path, WeightFile file) throws IOException {
-        String actual = sha256(path);
+        String actual = Sha256.hex(path);
         if (!actual.equals(file.sha256())) {
             throw new IOException(path + " is not the expected " + file.what() + ": its SHA-256 is " + actual + ", expected "
                     + file.sha256() + " (" + Files.size(path) + " bytes; damaged, truncated or another file). "
@@ -94,61 +85,17 @@ public final class WeightStore {
 
     private Path download(WeightFile file, Path target) throws IOException {
         List<String> failures = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(CONNECT_TIMEOUT).build();
         for (String url : file.urls()) {
             try {
-                Files.createDirectories(cacheDir);
-                Path tmp = Files.createTempFile(cacheDir, file.fileName() + ".", ".part");
-                try {
-                    System.out.println("Downloading " + file.what() + " from " + url);
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(DOWNLOAD_TIMEOUT).GET().build();
-                    HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                    String actual;
-                    try (InputStream body = resp.body()) {
-                        if (resp.statusCode() != 200) throw new IOException("HTTP " + resp.statusCode());
-                        actual = copyHashing(body, tmp);
-                    }
-                    if (!actual.equals(file.sha256())) {
-                        throw new IOException("served other bytes (SHA-256 " + actual + ", expected " + file.sha256() + "); refused");
-                    }
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    return target;
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while downloading " + url, e);
-            } catch (IOException | RuntimeException e) {
-                failures.add(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage()));
+                System.err.println("Downloading " + file.what() + " from " + url);
+                return FETCHER.fetchTo(url, target, file.sha256());
+            } catch (DownloadException e) {
+                failures.add(e.getMessage());
             }
         }
         throw new IOException("the " + file.what() + " file " + file.fileName() + " is neither in WEIGHTS_DIR (" + localDir
-                + ") nor in the download cache (" + cacheDir + "), and could not be downloaded: " + String.join("; ", failures)
+                + ") nor in the download cache (" + cacheDir + "), and could not be downloaded: "
+                + (failures.isEmpty() ? "no source is known" : String.join("; ", failures))
                 + ". Put the file (SHA-256 " + file.sha256() + ") in WEIGHTS_DIR.");
-    }
-
-    private static String copyHashing(InputStream in, Path out) throws IOException {
-        MessageDigest md = sha256Digest();
-        try (DigestInputStream din = new DigestInputStream(in, md); OutputStream o = Files.newOutputStream(out)) {
-            din.transferTo(o);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    static String sha256(Path path) throws IOException {
-        MessageDigest md = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(path), md)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
-        }
     }
 }

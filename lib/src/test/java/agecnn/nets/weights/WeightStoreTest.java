@@ -1,5 +1,6 @@
 package agecnn.nets.weights;
 
+import agecnn.io.Sha256;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +20,8 @@ class WeightStoreTest {
 
     static final byte[] CONTENT = "pretend weights".getBytes(StandardCharsets.UTF_8);
 
-    static WeightFile file(String url) throws IOException {
-        Path tmp = Files.createTempFile("w", ".bin");
-        Files.write(tmp, CONTENT);
-        String sha = WeightStore.sha256(tmp);
-        Files.delete(tmp);
-        return new WeightFile("w.h5", sha, url == null ? List.of() : List.of(url), "test weights");
+    static WeightFile file(String url) {
+        return new WeightFile("w.h5", Sha256.hex(CONTENT), url == null ? List.of() : List.of(url), "test weights");
     }
 
     @Test

@@ -15,16 +15,20 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Downloads from a loopback server: good images, and every way a URL can fail, each said clearly. */
-class DownloadTest {
+/**
+ * Downloads from a loopback server: good images, and every way a URL can fail, each said
+ * clearly; files streamed into place only when complete and of the expected SHA-256.
+ */
+class FetcherTest {
 
     static final byte[] JPG = TestImages.encode(TestImages.noise(64, 48, 1), "jpg");
     static final byte[] PNG = TestImages.encode(TestImages.noise(30, 20, 2), "png");
-    /** Short limits so that the stalling answers fail fast: 2 s without data, 4 s in all, 100 kB. */
-    static final Download.Limits LIMITS = new Download.Limits(Duration.ofSeconds(2), Duration.ofMillis(700),
+    /** Short limits so that the stalling answers fail fast: 2 s to connect, 0.7 s without data, 4 s in all, 100 kB, 3 redirects. */
+    static final Fetcher.Limits LIMITS = new Fetcher.Limits(Duration.ofSeconds(2), Duration.ofMillis(700),
             Duration.ofSeconds(4), 100_000, 3);
 
     @TempDir
@@ -60,7 +64,13 @@ class DownloadTest {
                 .route("/silent.jpg", ex -> sleep(5000))   // not even the headers
                 .route("/moved.jpg", ex -> redirect(ex, "/face.jpg"))
                 .route("/loop", ex -> redirect(ex, "/loop"))
-                .route("/to-ftp", ex -> redirect(ex, "ftp://127.0.0.1/face.jpg"));
+                .route("/to-ftp", ex -> redirect(ex, "ftp://127.0.0.1/face.jpg"))
+                .route("/headers", ex -> LoopbackHttp.send(ex, 200, "text/plain", String.valueOf(
+                        ex.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8)));
+        // the same server under another host name: another origin
+        http.route("/to-same-host", ex -> redirect(ex, "/headers"))
+                .route("/to-other-host", ex -> redirect(ex, http.url("/headers").replace("127.0.0.1", "localhost")))
+                .route("/private", ex -> LoopbackHttp.send(ex, 401, "text/plain", "who?".getBytes(StandardCharsets.UTF_8)));
     }
 
     @AfterEach
@@ -151,5 +161,80 @@ class DownloadTest {
         try (var s = Files.list(tmp.resolve("kept"))) {
             assertEquals(1, s.count(), "no temporary files left");
         }
+    }
+
+    private static final String JPG_SHA = Sha256.hex(JPG);
+
+    @Test
+    void aFileIsStreamedIntoPlaceWithTheExpectedHashAndNothingElseLeft() throws IOException {
+        Path target = tmp.resolve("w/face.jpg");
+        assertEquals(target, Fetcher.of(LIMITS).fetchTo(http.url("/moved.jpg"), target, JPG_SHA));
+        assertArrayEquals(JPG, Files.readAllBytes(target));
+        // an existing file is replaced by a complete, checked download; no expected hash: any bytes
+        Fetcher.of(LIMITS).fetchTo(http.url("/face.png"), target, null);
+        assertArrayEquals(PNG, Files.readAllBytes(target));
+        try (var s = Files.list(tmp.resolve("w"))) {
+            assertEquals(List.of(target), s.toList(), "no temporary files left");
+        }
+    }
+
+    @Test
+    void aWrongHashIsRefusedNamingTheUrlAndBothHashesAndNothingIsKept() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("w"));
+        Path target = Files.write(dir.resolve("face.jpg"), PNG);
+        String url = http.url("/face.jpg");
+        String expected = "ab".repeat(32);
+        DownloadException e = assertThrows(DownloadException.class, () -> Fetcher.of(LIMITS).fetchTo(url, target, expected));
+        assertEquals(url + ": served other bytes: their SHA-256 is " + JPG_SHA + ", expected " + expected + "; refused, nothing kept",
+                e.getMessage());
+        assertArrayEquals(PNG, Files.readAllBytes(target), "the file there before is untouched");
+        Path absent = dir.resolve("none.jpg");
+        assertThrows(DownloadException.class, () -> Fetcher.of(LIMITS).fetchTo(url, absent, expected.toUpperCase()));
+        assertFalse(Files.exists(absent));
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(target), s.toList(), "no temporary files left");
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Fetcher.of(LIMITS).fetchTo(url, absent, "abc"));
+        assertTrue(bad.getMessage().contains("64 hex digits"), bad.getMessage());
+    }
+
+    @Test
+    void filesKeepTheGuardsOfImagesAndLeaveNothingWhenStopped() throws IOException {
+        Path dir = tmp.resolve("w");
+        Fetcher files = Fetcher.of(LIMITS);
+        DownloadException big = assertThrows(DownloadException.class, () -> files.fetchTo(http.url("/big-chunked.jpg"), dir.resolve("a"), null));
+        assertTrue(big.getMessage().contains("more than 100000 bytes arrived, over the limit; stopped"), big.getMessage());
+        DownloadException stall = assertThrows(DownloadException.class, () -> files.fetchTo(http.url("/stall.jpg"), dir.resolve("b"), null));
+        assertTrue(stall.getMessage().contains("the server stopped sending: nothing for 700 ms after 100 bytes"), stall.getMessage());
+        DownloadException loop = assertThrows(DownloadException.class, () -> files.fetchTo(http.url("/loop"), dir.resolve("c"), null));
+        assertTrue(loop.getMessage().contains("more than 3 redirects"), loop.getMessage());
+        // any media type is taken for a file, but the status still decides
+        assertArrayEquals("<html><body><img src=face.jpg></body></html>".getBytes(StandardCharsets.UTF_8),
+                Files.readAllBytes(files.fetchTo(http.url("/page.html"), dir.resolve("page"), null)));
+        DownloadException gone = assertThrows(DownloadException.class, () -> files.fetchTo(http.url("/missing.jpg"), dir.resolve("d"), null));
+        assertEquals(404, gone.httpStatus());
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("page")), s.toList(), "nothing of the failed downloads is left");
+        }
+    }
+
+    @Test
+    void theStatusOfAFailedAnswerIsKeptAndOtherFailuresHaveNone() {
+        assertEquals(401, assertThrows(DownloadException.class, () -> Fetcher.of(LIMITS).fetch(http.url("/private"))).httpStatus());
+        assertEquals(0, assertThrows(DownloadException.class, () -> Fetcher.of(LIMITS).fetch(http.url("/loop"))).httpStatus());
+        assertEquals(0, assertThrows(DownloadException.class, () -> Fetcher.of(LIMITS).fetch("http://127.0.0.1:9/x")).httpStatus());
+    }
+
+    @Test
+    void extraHeadersGoToTheUrlsOwnHostOnly() throws IOException {
+        Fetcher withAuth = Fetcher.of(LIMITS).withHeader("Authorization", "Basic secret");
+        assertEquals("Basic secret", text(withAuth.fetch(http.url("/headers"))));
+        assertEquals("Basic secret", text(withAuth.fetch(http.url("/to-same-host"))), "kept on a redirect on the same host");
+        assertEquals("null", text(withAuth.fetch(http.url("/to-other-host"))), "dropped on a redirect to another host");
+        assertEquals("null", text(Fetcher.of(LIMITS).fetch(http.url("/headers"))));
+    }
+
+    private static String text(Fetcher.Fetched f) {
+        return new String(f.bytes(), StandardCharsets.UTF_8);
     }
 }
