@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code train ratio: X}, the lowest over the sizes of the median DL4J/PyTorch training ratio.
  *
  * <p>Run with bench/run (it builds the class path and sets the JVM's memory limits), e.g.
- * {@code bench/run --sizes 64,128 --repeats 3}. Options: see {@link BenchOptions};
+ * {@code bench/run --sizes 64,128 --repeats 3}. Options: {@code bench/run --help} (see {@link BenchOptions});
  * {@code --profile} adds per-layer (DL4J) and per-op (PyTorch) times, {@code --plain} measures
  * DL4J without the OneDNN helpers.
  */
@@ -35,7 +36,12 @@ public final class SpeedBench {
     private SpeedBench() {}
 
     public static void main(String[] args) throws Exception {
-        BenchOptions o = BenchOptions.parse(args);
+        BenchOptions o = new BenchOptions();
+        OptionalInt stop = o.read(args, System.out, System.err);
+        if (stop.isPresent()) {
+            System.exit(stop.getAsInt());
+            return;
+        }
         if (o.worker) {
             System.out.println(Dl4jRun.run(o));
             System.exit(0); // native threads may linger

@@ -9,30 +9,111 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./agecnn predict [options] <url-or-file>...}: one JSON line per input on stdout, in
  * input order; an input that cannot be handled gets a line {@code {"input": ..., "error": ...}}
- * and the command goes on with the rest, then exits with 1. Exit 2: bad usage or no model.
+ * and the command goes on with the rest, then exits with 1. Exit 2: bad usage or no model, with
+ * the message and the usage on stderr. {@code --help}: the usage on stdout, exit 0.
+ *
+ * <p>The command line is read by picocli ({@link Arguments}). As before it, options and inputs
+ * may come in any order, a repeated option takes its last value, an argument that starts with
+ * {@code --} and is no option is an error, and any other argument ({@code -x.jpg} too) is an input.
  */
 public final class PredictCommand {
 
-    static final String USAGE = """
-            usage: ./agecnn predict [options] <url-or-file>...
-              Predicts the age bin of each face in each photo (JPEG or PNG; a file path or an
-              http/https URL) and prints one JSON line per input.
-            options:
-              --model FILE   the saved model (default: $MODEL, else the newest reports/*/models/best.zip)
-              --table        a readable table instead of JSON lines
-              --no-detect    take each image as a face crop (as UTKFace's), no face detection
-              --keep DIR     keep downloaded images in DIR (named after the URL; never overwritten)
-              --overwrite    with --keep: replace existing files
-              --top K        bins listed per face (default 3)
-            exit status: 0 all inputs handled, 1 some input failed, 2 bad usage or no model
-            """;
+    /** The command line as given; {@link #resolve} checks it and finds the model. */
+    @Command(name = "./agecnn predict", separator = " ", sortOptions = false, sortSynopsis = false,
+            synopsisHeading = "usage: ", customSynopsis = "./agecnn predict [options] <url-or-file>...",
+            description = {"Predicts the age bin of each face in each photo (JPEG or PNG; a file path or an "
+                    + "http/https URL) and prints one JSON line per input."},
+            parameterListHeading = "arguments:%n", optionListHeading = "options:%n",
+            exitCodeListHeading = "exit status:%n",
+            exitCodeList = {"0:all inputs handled", "1:some input failed", "2:bad usage or no model"})
+    static final class Arguments {
+
+        @Option(names = "--model", paramLabel = "FILE", description = "the saved model (default: $MODEL, which is "
+                + "${env:MODEL:-not set}; else the newest reports/*/models/best.zip)")
+        Path model;
+
+        @Option(names = "--table", description = "a readable table instead of JSON lines")
+        boolean table;
+
+        @Option(names = "--no-detect", description = "take each image as a face crop (as UTKFace's), no face detection")
+        boolean noDetect;
+
+        @Option(names = "--keep", paramLabel = "DIR",
+                description = "keep downloaded images in DIR (named after the URL; never overwritten)")
+        Path keep;
+
+        @Option(names = "--overwrite", description = "with --keep: replace existing files")
+        boolean overwrite;
+
+        @Option(names = "--top", paramLabel = "K", defaultValue = "3", converter = TopConverter.class,
+                description = "bins listed per face, 1 to 12 (default ${DEFAULT-VALUE})")
+        int top;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+
+        @Parameters(paramLabel = "<url-or-file>", arity = "0..*",
+                description = "photos: files or http/https URLs, handled in the order given")
+        List<String> inputs = new ArrayList<>();
+
+        /**
+         * The checked options: no unknown option, at least one input, and the model: --model, else
+         * $MODEL (from {@code env}), else the newest reports/*&#47;models/best.zip under {@code projectDir}.
+         */
+        Options resolve(CommandLine cli, Map<String, String> env, Path projectDir) {
+            String unknown = inputs.stream().filter(a -> a.startsWith("--")).findFirst().orElse(null);
+            if (unknown != null) throw new UnmatchedArgumentException(cli, "Unknown option: '" + unknown + "'" + nearest(cli, unknown));
+            if (inputs.isEmpty()) throw new ParameterException(cli, "no input: give one or more image files or URLs");
+            Path file = model;
+            try {
+                if (file == null && env.get("MODEL") != null && !env.get("MODEL").isBlank()) file = Path.of(env.get("MODEL"));
+                if (file == null) file = newestBest(projectDir.resolve("reports"));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cli, e.getMessage());
+            }
+            if (!Files.isRegularFile(file)) throw new ParameterException(cli, "no model file at " + file);
+            return new Options(file, table, !noDetect, keep, overwrite, top, List.copyOf(inputs));
+        }
+
+        /** " (did you mean --x?)" for an option that starts as {@code unknown} does after its "--" (as picocli suggests), else "". */
+        private static String nearest(CommandLine cli, String unknown) {
+            String stem = unknown.substring(2, Math.min(4, unknown.length()));
+            if (stem.isEmpty()) return "";
+            return cli.getCommandSpec().options().stream().flatMap(o -> Arrays.stream(o.names()))
+                    .filter(n -> n.startsWith("--" + stem)).findFirst().map(n -> " (did you mean " + n + "?)").orElse("");
+        }
+    }
+
+    /** --top: a whole number from 1 to 12. */
+    static final class TopConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String v) {
+            try {
+                int k = Integer.parseInt(v);
+                if (k >= 1 && k <= 12) return k;
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new TypeConversionException("a number from 1 to 12, got '" + v + "'");
+        }
+    }
 
     record Options(Path model, boolean table, boolean detect, Path keep, boolean overwrite, int top, List<String> inputs) {}
 
@@ -45,14 +126,26 @@ public final class PredictCommand {
         System.exit(run(args, System.out, System.err, System.getenv(), projectDir));
     }
 
+    /** The parser of {@link Arguments}: a repeated option takes its last value; other arguments are inputs unless they start with --. */
+    static CommandLine commandLine(Arguments a) {
+        return new CommandLine(a).setOverwrittenOptionsAllowed(true).setUnmatchedOptionsArePositionalParams(true);
+    }
+
     /** The command, with its streams, environment and project folder given (for tests). */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Path projectDir) {
+        Arguments a = new Arguments();
+        CommandLine cli = commandLine(a);
         Options o;
         try {
-            o = parse(args, env, projectDir);
-        } catch (IllegalArgumentException e) {
+            cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(out, Help.Ansi.OFF);
+                return 0;
+            }
+            o = a.resolve(cli, env, projectDir);
+        } catch (ParameterException e) {
             err.println(e.getMessage());
-            err.print(USAGE);
+            cli.usage(err, Help.Ansi.OFF);
             return 2;
         }
         Params params;
@@ -100,45 +193,12 @@ public final class PredictCommand {
         return Params.of(values);
     }
 
+    /** The checked options of a command line (--help aside). @throws ParameterException on bad usage */
     static Options parse(String[] args, Map<String, String> env, Path projectDir) {
-        Path model = null, keep = null;
-        boolean table = false, detect = true, overwrite = false;
-        int top = 3;
-        List<String> inputs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--model" -> model = Path.of(value(args, ++i, a));
-                case "--table" -> table = true;
-                case "--no-detect" -> detect = false;
-                case "--keep" -> keep = Path.of(value(args, ++i, a));
-                case "--overwrite" -> overwrite = true;
-                case "--top" -> {
-                    String v = value(args, ++i, a);
-                    try {
-                        top = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        top = 0;
-                    }
-                    if (top < 1 || top > 12) throw new IllegalArgumentException("--top takes a number from 1 to 12, got '" + v + "'");
-                }
-                case "-h", "--help" -> throw new IllegalArgumentException("");
-                default -> {
-                    if (a.startsWith("--")) throw new IllegalArgumentException("unknown option " + a);
-                    inputs.add(a);
-                }
-            }
-        }
-        if (inputs.isEmpty()) throw new IllegalArgumentException("no input: give one or more image files or URLs");
-        if (model == null && env.get("MODEL") != null && !env.get("MODEL").isBlank()) model = Path.of(env.get("MODEL"));
-        if (model == null) model = newestBest(projectDir.resolve("reports"));
-        if (!Files.isRegularFile(model)) throw new IllegalArgumentException("no model file at " + model);
-        return new Options(model, table, detect, keep, overwrite, top, inputs);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
+        Arguments a = new Arguments();
+        CommandLine cli = commandLine(a);
+        cli.parseArgs(args);
+        return a.resolve(cli, env, projectDir);
     }
 
     /** The most recently written reports/<run>/models/best.zip. */

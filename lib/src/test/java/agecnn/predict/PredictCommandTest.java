@@ -108,4 +108,60 @@ class PredictCommandTest {
         assertEquals(2, status);
         assertTrue(err.toString().contains("AGECNN_WEIGHTS=/old is no longer read: set WEIGHTS_DIR"), err.toString());
     }
+
+    @Test
+    void helpGoesToStdoutWithEveryOptionAndExits0() {
+        for (String flag : new String[]{"--help", "-h"}) {
+            out.reset();
+            err.reset();
+            assertEquals(0, run(flag), err.toString());
+            String help = out.toString(StandardCharsets.UTF_8);
+            assertTrue(help.startsWith("usage: ./agecnn predict [options] <url-or-file>..."), help);
+            for (String option : new String[]{"--model FILE", "--table", "--no-detect", "--keep DIR", "--overwrite", "--top K", "--help"}) {
+                assertTrue(help.contains(option), option + " missing from\n" + help);
+            }
+            assertTrue(help.contains("$MODEL") && help.contains("reports/*/models/best.zip"), help);
+            assertTrue(help.contains("(default 3)"), "the default of --top: " + help);
+            assertTrue(help.contains("exit status:") && help.contains("some input failed"), help);
+            assertEquals("", err.toString(), "nothing on stderr");
+        }
+        assertEquals(0, run("--model", project.resolve("none.zip").toString(), "-h"), "help needs neither inputs nor a model");
+    }
+
+    @Test
+    void anUnknownOptionOrABadNumberExits2WithOneLineNamingTheOption() {
+        assertUsageError("Unknown option: '--frobnicate'", "--frobnicate", "a.jpg");
+        assertUsageError("Unknown option: '--tabel' (did you mean --table?)", "a.jpg", "--tabel", "--frobnicate");
+        assertUsageError("Invalid value for option '--top': a number from 1 to 12, got 'zero'", "--top", "zero", "a.jpg");
+        assertUsageError("Invalid value for option '--top': a number from 1 to 12, got '13'", "a.jpg", "--top", "13");
+        assertUsageError("Missing required parameter for option '--top' (K)", "a.jpg", "--top");
+        assertUsageError("Missing required parameter for option '--model' (FILE)", "a.jpg", "--model");
+    }
+
+    private void assertUsageError(String message, String... args) {
+        out.reset();
+        err.reset();
+        assertEquals(2, run(args), err.toString());
+        String[] errLines = err.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(message, errLines[0]);
+        assertEquals("usage: ./agecnn predict [options] <url-or-file>...", errLines[1], "then the usage");
+        assertFalse(err.toString().contains("Exception") || err.toString().contains("\tat "), "no stack trace: " + err);
+        assertEquals("", out.toString(), "stdout carries only predictions");
+    }
+
+    @Test
+    void optionsAndInputsMixAndARepeatedOptionTakesItsLastValue() {
+        PredictCommand.Options o = PredictCommand.parse(
+                new String[]{"a.jpg", "--top", "2", "-x.jpg", "--table", "--top", "5", "--no-detect", "https://e.org/b.png"},
+                Map.of(), project);
+        assertEquals(java.util.List.of("a.jpg", "-x.jpg", "https://e.org/b.png"), o.inputs(), "a single dash is an input, as before");
+        assertEquals(5, o.top());
+        assertTrue(o.table());
+        assertFalse(o.detect());
+        assertFalse(o.overwrite());
+        assertNull(o.keep());
+        PredictCommand.Options plain = PredictCommand.parse(new String[]{"a.jpg"}, Map.of(), project);
+        assertEquals(3, plain.top(), "--top defaults to 3");
+        assertTrue(plain.detect() && !plain.table());
+    }
 }

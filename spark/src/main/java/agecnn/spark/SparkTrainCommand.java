@@ -7,13 +7,21 @@ import agecnn.run.TrainingSession;
 import agecnn.tensors.PreparedData;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./agecnn train --spark MASTER}: notebook 04's training on a Spark cluster. It reads the
@@ -25,32 +33,18 @@ import java.util.Map;
  */
 public final class SparkTrainCommand {
 
-    static final String USAGE = """
-            usage: ./agecnn train --spark MASTER [--models a,b] [--epochs N] [--averaging N] [--workers N]
-              --spark MASTER   local[2], local[*], spark://host:7077, yarn, ...
-              --models a,b     the models to train, as MODELS (default: MODELS, else the profile's)
-              --epochs N       most epochs per model, as EPOCHS (default: EPOCHS, else the profile's)
-              --averaging N    batches each worker fits between two parameter averagings (default 5)
-              --workers N      workers each averaging round is spread over (default: N of local[N];
-                               on a cluster, the context's default parallelism, i.e. its cores)
-            Parameters as for the notebooks, from the environment: PROFILE, MODELS, EPOCHS, BATCH_SIZE,
-            IMAGE_SIZE, TRANSFER_IMAGE_SIZE, SEED, WEIGHTS_DIR, ... (see README). The run goes to RUN_DIR,
-            else reports/$RUN_ID, else reports/spark-<UTC time>-<profile>; the same RUN_DIR resumes it.""";
-
     private SparkTrainCommand() {}
 
     public static void main(String[] args) throws Exception {
-        Options o;
-        try {
-            o = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(2);
+        Options o = new Options();
+        OptionalInt stop = o.read(args, System.out, System.err);
+        if (stop.isPresent()) {
+            System.exit(stop.getAsInt());
             return;
         }
         // the options stand for their parameters: Params reads system properties first
         if (o.models != null) System.setProperty("MODELS", o.models);
-        if (o.epochs != null) System.setProperty("EPOCHS", o.epochs);
+        if (o.epochs != null) System.setProperty("EPOCHS", o.epochs.toString());
         Params params = Params.fromEnvironment();
         if (!given("RUN_DIR")) {
             System.setProperty("RUN_DIR", params.projectDir.resolve("reports").resolve(defaultRunId(params)).toString());
@@ -100,35 +94,109 @@ public final class SparkTrainCommand {
         return v != null && !v.isBlank();
     }
 
-    /** The command line, checked. */
-    record Options(String master, String models, String epochs, int averaging, int workers) {
+    /**
+     * The command line, read by picocli: {@code --spark MASTER} and the options that stand for
+     * their parameters. A repeated option takes its last value; every number is a positive whole
+     * number (surrounding blanks allowed).
+     */
+    @Command(name = "./agecnn train", separator = " ", sortOptions = false, sortSynopsis = false, usageHelpWidth = 100,
+            synopsisHeading = "usage: ",
+            customSynopsis = "./agecnn train --spark MASTER [--models a,b] [--epochs N] [--averaging N] [--workers N]",
+            description = "Notebook 04's training on Spark, into a run folder as a local run leaves it.",
+            optionListHeading = "options:%n", footerHeading = "%n",
+            footer = {"Parameters as for the notebooks, from the environment: PROFILE (${sys:PROFILE:-${env:PROFILE:-default}}), "
+                    + "MODELS, EPOCHS, BATCH_SIZE, IMAGE_SIZE, TRANSFER_IMAGE_SIZE, SEED, WEIGHTS_DIR, ... (see README). "
+                    + "The run goes to RUN_DIR (${sys:RUN_DIR:-${env:RUN_DIR:-not set}}), else reports/$RUN_ID "
+                    + "(${sys:RUN_ID:-${env:RUN_ID:-not set}}), else reports/spark-<UTC time>-<profile>; "
+                    + "the same RUN_DIR resumes it."},
+            exitCodeListHeading = "exit status:%n",
+            exitCodeList = {"0:trained", "1:the training failed (the error on stderr)", "2:bad usage"})
+    static final class Options {
 
-        static final List<String> KNOWN = List.of("--spark", "--models", "--epochs", "--averaging", "--workers");
+        @Option(names = "--spark", paramLabel = "MASTER", description = "local[2], local[*], spark://host:7077, yarn, ... (required)")
+        String master;
 
+        @Option(names = "--models", paramLabel = "a,b", description = "the models to train, as MODELS (default: MODELS, "
+                + "which is ${sys:MODELS:-${env:MODELS:-not set}}; else the profile's)")
+        String models;
+
+        @Option(names = "--epochs", paramLabel = "N", converter = PositiveWholeNumber.class, description = "most epochs per "
+                + "model, as EPOCHS (default: EPOCHS, which is ${sys:EPOCHS:-${env:EPOCHS:-not set}}; else the profile's)")
+        Integer epochs;
+
+        @Option(names = "--averaging", paramLabel = "N", converter = PositiveWholeNumber.class,
+                defaultValue = "" + SparkEpochFitter.DEFAULT_AVERAGING,
+                description = "batches each worker fits between two parameter averagings (default ${DEFAULT-VALUE})")
+        int averaging;
+
+        @Option(names = "--workers", paramLabel = "N", converter = PositiveWholeNumber.class,
+                description = "workers each averaging round is spread over (default: N of local[N]; on a cluster, "
+                        + "the context's default parallelism, i.e. its cores)")
+        int workers; // 0: not given
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "this help")
+        boolean help;
+
+        /** The options of {@code args}, checked. @throws ParameterException on bad usage */
         static Options parse(String[] args) {
-            Map<String, String> v = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (!KNOWN.contains(a)) throw new IllegalArgumentException("unknown option '" + a + "'");
-                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-                v.put(a, args[++i]);
-            }
-            if (!v.containsKey("--spark")) throw new IllegalArgumentException("--spark MASTER is required (e.g. --spark 'local[2]')");
-            if (v.containsKey("--epochs")) positive(v, "--epochs", 0);
-            return new Options(v.get("--spark"), v.get("--models"), v.get("--epochs"),
-                    positive(v, "--averaging", SparkEpochFitter.DEFAULT_AVERAGING), positive(v, "--workers", 0));
+            Options o = new Options();
+            CommandLine cli = o.commandLine();
+            cli.parseArgs(args);
+            o.check(cli);
+            return o;
         }
 
-        private static int positive(Map<String, String> v, String key, int dflt) {
-            String s = v.get(key);
-            if (s == null) return dflt;
+        /**
+         * Reads {@code args} into these options. Empty: go on and train. Otherwise the exit status:
+         * 0 after {@code --help} (the usage on {@code out}), 2 after bad usage (the message, then the
+         * usage, on {@code err}).
+         */
+        OptionalInt read(String[] args, PrintStream out, PrintStream err) {
+            CommandLine cli = commandLine();
+            try {
+                cli.parseArgs(args);
+                if (cli.isUsageHelpRequested()) {
+                    cli.usage(out, Help.Ansi.OFF);
+                    return OptionalInt.of(0);
+                }
+                check(cli);
+                return OptionalInt.empty();
+            } catch (ParameterException e) {
+                err.println(message(e));
+                cli.usage(err, Help.Ansi.OFF);
+                return OptionalInt.of(2);
+            }
+        }
+
+        /** Picocli's message, but for an unknown option only that option (not the value after it), with the option it resembles. */
+        static String message(ParameterException e) {
+            if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).startsWith("-")) {
+                List<String> near = u.getSuggestions();
+                return "Unknown option: '" + u.getUnmatched().get(0) + "'" + (near.isEmpty() ? "" : " (did you mean " + near.get(0) + "?)");
+            }
+            return e.getMessage();
+        }
+
+        private CommandLine commandLine() {
+            return new CommandLine(this).setOverwrittenOptionsAllowed(true);
+        }
+
+        private void check(CommandLine cli) {
+            if (master == null) throw new ParameterException(cli, "--spark MASTER is required (e.g. --spark 'local[2]')");
+        }
+    }
+
+    /** A whole number above 0, blanks around it allowed. */
+    static final class PositiveWholeNumber implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String s) {
             try {
                 int n = Integer.parseInt(s.trim());
-                if (n <= 0) throw new NumberFormatException();
-                return n;
+                if (n > 0) return n;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a positive whole number, got '" + s + "'");
+                // said below
             }
+            throw new TypeConversionException("must be a positive whole number, got '" + s + "'");
         }
     }
 }
