@@ -131,18 +131,13 @@ public final class Split {
 
     /** Images per bin and split: bin label, train, val, test, total. */
     public Table counts() {
-        int[][] c = new int[AgeBins.COUNT][3];
-        for (int r = 0; r < table.rowCount(); r++) {
-            c[table.intColumn(CleanData.BIN).getInt(r)][NAMES.indexOf(table.getString(r, COLUMN))]++;
+        Table t = BinCounts.crossTab("images per bin and split", "bin", table.intColumn(CleanData.BIN),
+                table.stringColumn(COLUMN), NAMES);
+        IntColumn total = IntColumn.create("total", new int[AgeBins.COUNT]);
+        for (String name : NAMES) {
+            for (int b = 0; b < AgeBins.COUNT; b++) total.set(b, total.getInt(b) + t.intColumn(name).getInt(b));
         }
-        Table t = Table.create("images per bin and split", StringColumn.create("bin"), IntColumn.create(TRAIN),
-                IntColumn.create(VAL), IntColumn.create(TEST), IntColumn.create("total"));
-        for (int b = 0; b < AgeBins.COUNT; b++) {
-            t.stringColumn("bin").append(AgeBins.label(b));
-            for (int s = 0; s < 3; s++) t.intColumn(NAMES.get(s)).append(c[b][s]);
-            t.intColumn("total").append(c[b][0] + c[b][1] + c[b][2]);
-        }
-        return t;
+        return t.addColumns(total);
     }
 
     /**
