@@ -3,6 +3,8 @@ package agecnn.data;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The 12 age bins of the original study: the one place where their edges live.
@@ -19,6 +21,9 @@ public final class AgeBins {
     public static final int COUNT = EDGES.length;
     public static final int MIN_AGE = EDGES[0][0];
     public static final int MAX_AGE = EDGES[COUNT - 1][1];
+
+    /** A bin's age range in any of the usual forms: {@code (27-32)}, {@code [27, 32]}, {@code [04, 10]}, {@code 27-32}. */
+    private static final Pattern RANGE = Pattern.compile("([\\[(]?)\\s*(\\d{1,3})\\s*[-,]\\s*(\\d{1,3})\\s*([\\])]?)");
 
     private AgeBins() {}
 
@@ -53,12 +58,30 @@ public final class AgeBins {
         return Collections.unmodifiableList(out);
     }
 
-    /** The bin whose label is given, e.g. {@code (27-32)} gives 5. */
-    public static int ofLabel(String label) {
-        for (int b = 0; b < COUNT; b++) {
-            if (label(b).equals(label.trim())) return b;
+    /**
+     * The bin a text names: its number, 0-11, or its age range in any usual form, e.g. the label
+     * {@code (27-32)}, the study's folder name {@code [27, 32]} (or {@code [04, 10]}), or {@code 27-32}.
+     *
+     * @throws IllegalArgumentException saying what was expected, when the text names no bin
+     */
+    public static int parse(String text) {
+        String s = text.strip();
+        if (s.matches("\\d{1,3}")) {
+            int b = Integer.parseInt(s);
+            if (b < COUNT) return b;
+            throw new IllegalArgumentException("bin number must be 0-" + (COUNT - 1) + ", found '" + text + "'");
         }
-        throw new IllegalArgumentException("unknown age bin label '" + label + "'; expected one of " + labels());
+        Matcher m = RANGE.matcher(s);
+        if (m.matches() && m.group(1).isEmpty() == m.group(4).isEmpty()) {
+            int lower = Integer.parseInt(m.group(2)), upper = Integer.parseInt(m.group(3));
+            for (int b = 0; b < COUNT; b++) {
+                if (EDGES[b][0] == lower && EDGES[b][1] == upper) return b;
+            }
+            throw new IllegalArgumentException("ages " + lower + "-" + upper + " are not the range of any bin, found '" + text
+                    + "'; the bins are " + String.join(" ", labels()));
+        }
+        throw new IllegalArgumentException("expected a bin number 0-" + (COUNT - 1)
+                + " or an age range such as (27-32), [27, 32] or 27-32, found '" + text + "'");
     }
 
     private static int check(int bin) {

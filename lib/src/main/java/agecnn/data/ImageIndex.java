@@ -1,11 +1,11 @@
 package agecnn.data;
 
 import agecnn.config.RunRecord;
+import agecnn.io.Csv;
 import agecnn.io.Sha256;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
 import tech.tablesaw.api.ColumnType;
 
 import java.awt.image.BufferedImage;
@@ -27,10 +27,6 @@ import java.util.stream.Stream;
  * and images that cannot be decoded are reported and left out; nothing crashes the build.
  */
 public final class ImageIndex {
-
-    private static final ColumnType[] INDEX_TYPES = {
-        ColumnType.STRING, ColumnType.INTEGER, ColumnType.INTEGER, ColumnType.INTEGER, ColumnType.STRING,
-        ColumnType.INTEGER, ColumnType.INTEGER, ColumnType.STRING, ColumnType.STRING};
 
     private final Path dataDir;
     private final Table images;
@@ -158,8 +154,8 @@ public final class ImageIndex {
     /** Writes {@code index.csv} and {@code problems.csv} into the folder. */
     public void save(Path workDir) throws IOException {
         Files.createDirectories(workDir);
-        images.write().csv(workDir.resolve("index.csv").toFile());
-        problems.write().csv(workDir.resolve("problems.csv").toFile());
+        Csv.write(images, workDir.resolve("index.csv"));
+        Csv.write(problems, workDir.resolve("problems.csv"));
         Files.writeString(workDir.resolve("index.source"), dataDir.toAbsolutePath() + "\n" + filesSeen + "\n");
     }
 
@@ -169,13 +165,17 @@ public final class ImageIndex {
         if (!Files.isRegularFile(csv)) {
             throw new IOException(csv + " does not exist: run 01_obtain first (it writes the index)");
         }
-        Table images = Table.read().usingOptions(CsvReadOptions.builder(csv.toFile()).columnTypes(INDEX_TYPES)
-                .missingValueIndicator("").tableName("images"));
-        Table problems = Table.read().usingOptions(CsvReadOptions.builder(workDir.resolve("problems.csv").toFile())
-                .columnTypes(new ColumnType[]{ColumnType.STRING, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING})
-                .tableName("problems"));
+        Table images = readLike(emptyIndex(), csv);
+        Table problems = readLike(emptyProblems(), workDir.resolve("problems.csv"));
         List<String> source = Files.readAllLines(workDir.resolve("index.source"));
         return new ImageIndex(Path.of(source.get(0)), images, problems, Integer.parseInt(source.get(1).trim()));
+    }
+
+    /** A CSV written by {@link #save}, read with the columns and types of the table it was written from. */
+    private static Table readLike(Table empty, Path csv) throws IOException {
+        Table t = Csv.read(csv, name -> empty.containsColumn(name) ? empty.column(name).type() : ColumnType.STRING)
+                .require(empty.columnNames()).table();
+        return t.selectColumns(empty.columnNames().toArray(String[]::new)).setName(empty.name());
     }
 
     static Table emptyIndex() {

@@ -1,15 +1,13 @@
 package agecnn.data;
 
 import agecnn.config.Params;
+import agecnn.io.Csv;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +26,13 @@ import java.util.Set;
  */
 public final class Split {
 
+    /** The names of the three splits: the one place where they are spelled. */
     public static final String TRAIN = "train", VAL = "val", TEST = "test";
     public static final List<String> NAMES = List.of(TRAIN, VAL, TEST);
+    /** The column holding the split's name, here and in every table of images with their split. */
+    public static final String COLUMN = "split";
+    /** The columns of the split table and of its CSV file, in order. */
+    public static final List<String> COLUMNS = List.of(IndexColumns.FILE, COLUMN, CleanData.BIN);
 
     private final Table table;
 
@@ -118,28 +121,23 @@ public final class Split {
 
     /** Files of one split, in table order. */
     public List<String> files(String split) {
-        return table.where(table.stringColumn("split").isEqualTo(split)).stringColumn("file").asList();
+        return table.where(table.stringColumn(COLUMN).isEqualTo(split)).stringColumn(IndexColumns.FILE).asList();
     }
 
     /** Bins of one split, aligned with {@link #files(String)}. */
     public int[] bins(String split) {
-        return table.where(table.stringColumn("split").isEqualTo(split)).intColumn("bin").asIntArray();
+        return table.where(table.stringColumn(COLUMN).isEqualTo(split)).intColumn(CleanData.BIN).asIntArray();
     }
 
     /** Images per bin and split: bin label, train, val, test, total. */
     public Table counts() {
-        int[][] c = new int[AgeBins.COUNT][3];
-        for (int r = 0; r < table.rowCount(); r++) {
-            c[table.intColumn("bin").getInt(r)][NAMES.indexOf(table.getString(r, "split"))]++;
+        Table t = BinCounts.crossTab("images per bin and split", "bin", table.intColumn(CleanData.BIN),
+                table.stringColumn(COLUMN), NAMES);
+        IntColumn total = IntColumn.create("total", new int[AgeBins.COUNT]);
+        for (String name : NAMES) {
+            for (int b = 0; b < AgeBins.COUNT; b++) total.set(b, total.getInt(b) + t.intColumn(name).getInt(b));
         }
-        Table t = Table.create("images per bin and split", StringColumn.create("bin"), IntColumn.create(TRAIN),
-                IntColumn.create(VAL), IntColumn.create(TEST), IntColumn.create("total"));
-        for (int b = 0; b < AgeBins.COUNT; b++) {
-            t.stringColumn("bin").append(AgeBins.label(b));
-            for (int s = 0; s < 3; s++) t.intColumn(NAMES.get(s)).append(c[b][s]);
-            t.intColumn("total").append(c[b][0] + c[b][1] + c[b][2]);
-        }
-        return t;
+        return t.addColumns(total);
     }
 
     /**
@@ -165,7 +163,7 @@ public final class Split {
         double[] w = classWeights();
         Table counts = counts();
         Table t = Table.create("class weights", StringColumn.create("bin"), IntColumn.create("train images"),
-                tech.tablesaw.api.DoubleColumn.create("weight"));
+                DoubleColumn.create("weight"));
         for (int b = 0; b < AgeBins.COUNT; b++) {
             t.stringColumn("bin").append(AgeBins.label(b));
             t.intColumn("train images").append(counts.intColumn(TRAIN).get(b));
@@ -187,7 +185,7 @@ public final class Split {
         Map<String, String> fileOfHash = new HashMap<>();
         Set<String> seen = new HashSet<>();
         for (int r = 0; r < table.rowCount(); r++) {
-            String f = table.getString(r, "file"), s = table.getString(r, "split");
+            String f = table.getString(r, IndexColumns.FILE), s = table.getString(r, COLUMN);
             if (!seen.add(f)) throw new IllegalStateException("split leak: " + f + " is listed twice");
             String h = hashOf.get(f);
             if (h == null) continue;
@@ -200,91 +198,67 @@ public final class Split {
         }
     }
 
-    /** Writes {@code file,split,bin}, one row per image. */
+    /** Writes {@code file,split,bin}, one row per image, the bin as its number (0-11). */
     public void save(Path csv) throws IOException {
-        Files.createDirectories(csv.toAbsolutePath().getParent());
-        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-            w.write("file,split,bin\n");
-            for (int r = 0; r < table.rowCount(); r++) {
-                w.write(csvCell(table.getString(r, "file")) + "," + table.getString(r, "split") + ","
-                        + table.intColumn("bin").getInt(r) + "\n");
-            }
-        }
+        Csv.write(table, csv);
     }
 
     /**
-     * Reads a split CSV ({@code file,split,bin}; bin as 0-11 or a label such as {@code (27-32)})
-     * and checks it against the clean data: every file known, every bin right for its age.
-     * Errors name the CSV, the line and what was expected.
+     * Reads a split CSV and checks it against the clean data. The columns {@code file}, {@code split}
+     * and {@code bin} may come in any order, among others (left aside); a field with a comma is
+     * quoted, as any CSV writer does. The bin is its number (0-11) or its age range in any usual
+     * form ({@code (27-32)}, the study's {@code [27, 32]}, {@code 27-32}: see {@link AgeBins#parse}).
+     * Every file must be among the clean images, once, with the bin of its age. Errors name the
+     * CSV, the line (as an editor shows it) and what was expected.
      */
     public static Split read(Path csv, Table clean) throws IOException {
-        if (!Files.isRegularFile(csv)) throw new IOException(csv + ": no such split file");
-        Map<String, Integer> binOf = new HashMap<>();
-        for (int r = 0; r < clean.rowCount(); r++) {
-            binOf.put(clean.getString(r, IndexColumns.FILE), clean.intColumn(CleanData.BIN).getInt(r));
-        }
+        Csv.Rows rows = Csv.readText(csv).require(COLUMNS);
+        Map<String, Integer> rowOf = new HashMap<>();
+        StringColumn cleanFile = clean.stringColumn(IndexColumns.FILE);
+        for (int r = 0; r < clean.rowCount(); r++) rowOf.put(cleanFile.get(r), r);
+        Table in = rows.table();
+        StringColumn file = in.stringColumn(IndexColumns.FILE), split = in.stringColumn(COLUMN), binText = in.stringColumn(CleanData.BIN);
+        Map<String, Integer> lineOf = new HashMap<>();
         Table out = empty();
-        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.strip().replace("\"", "").equals("file,split,bin")) {
-                throw new IOException(csv + ": line 1 must be the header 'file,split,bin', found '" + header + "'");
+        for (int r = 0; r < in.rowCount(); r++) {
+            String f = file.get(r), s = split.get(r);
+            if (f.isEmpty()) throw new IOException(rows.at(r) + "file is empty; expected an image's file name");
+            if (!NAMES.contains(s)) {
+                throw new IOException(rows.at(r) + "split must be " + TRAIN + ", " + VAL + " or " + TEST + ", found '" + s + "'");
             }
-            String line;
-            int no = 1;
-            while ((line = in.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                int a = line.lastIndexOf(','), b = line.lastIndexOf(',', a - 1);
-                if (a < 0 || b < 0) throw new IOException(csv + ": line " + no + ": expected file,split,bin, found '" + line + "'");
-                String file = unquote(line.substring(0, b)), split = line.substring(b + 1, a).strip(),
-                        binText = line.substring(a + 1).strip();
-                if (!NAMES.contains(split)) {
-                    throw new IOException(csv + ": line " + no + ": split must be train, val or test, found '" + split + "'");
-                }
-                int bin = parseBin(csv, no, binText);
-                Integer expected = binOf.get(file);
-                if (expected == null) {
-                    throw new IOException(csv + ": line " + no + ": '" + file + "' is not among the scrubbed images "
-                            + "(unknown file, a duplicate that was resolved away, or an age outside every bin)");
-                }
-                if (expected != bin) {
-                    throw new IOException(csv + ": line " + no + ": '" + file + "' has bin " + bin + " in the split but its age gives "
-                            + expected + " " + AgeBins.label(expected) + " (are the bin edges the same?)");
-                }
-                add(out, List.of(file), split, bin);
+            int bin;
+            try {
+                bin = AgeBins.parse(binText.get(r));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(rows.at(r) + "bin: " + e.getMessage());
             }
+            Integer c = rowOf.get(f);
+            if (c == null) {
+                throw new IOException(rows.at(r) + "'" + f + "' is not among the scrubbed images "
+                        + "(unknown file, a duplicate that was resolved away, or an age outside every bin)");
+            }
+            int expected = clean.intColumn(CleanData.BIN).getInt(c);
+            if (expected != bin) {
+                throw new IOException(rows.at(r) + "'" + f + "' has bin " + bin + " " + AgeBins.label(bin) + " in the split, but its age, "
+                        + clean.intColumn(IndexColumns.AGE).getInt(c) + ", is in bin " + expected + " " + AgeBins.label(expected)
+                        + " (are the bin edges the same?)");
+            }
+            Integer first = lineOf.putIfAbsent(f, rows.line(r));
+            if (first != null) throw new IOException(rows.at(r) + "'" + f + "' is listed twice (first on line " + first + ")");
+            add(out, List.of(f), s, bin);
         }
         return new Split(out);
     }
 
-    private static int parseBin(Path csv, int no, String s) throws IOException {
-        try {
-            int b = s.startsWith("(") ? AgeBins.ofLabel(s) : Integer.parseInt(s);
-            if (b < 0 || b >= AgeBins.COUNT) throw new IllegalArgumentException();
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new IOException(csv + ": line " + no + ": bin must be 0-" + (AgeBins.COUNT - 1)
-                    + " or a label such as (27-32), found '" + s + "'");
-        }
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).replace("\"\"", "\"") : s;
-    }
-
     private static Table empty() {
-        return Table.create("split", StringColumn.create("file"), StringColumn.create("split"), IntColumn.create("bin"));
+        return Table.create("split", StringColumn.create(IndexColumns.FILE), StringColumn.create(COLUMN), IntColumn.create(CleanData.BIN));
     }
 
     private static void add(Table t, List<String> files, String split, int bin) {
         for (String f : files) {
-            t.stringColumn("file").append(f);
-            t.stringColumn("split").append(split);
-            t.intColumn("bin").append(bin);
+            t.stringColumn(IndexColumns.FILE).append(f);
+            t.stringColumn(COLUMN).append(split);
+            t.intColumn(CleanData.BIN).append(bin);
         }
     }
 }

@@ -1,7 +1,11 @@
 package agecnn.explore;
 
 import agecnn.data.AgeBins;
+import agecnn.data.BinCounts;
+import agecnn.data.CleanData;
 import agecnn.data.IndexColumns;
+import agecnn.data.Split;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
@@ -20,35 +24,34 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 public final class Summaries {
 
     /** Input: the age bin, 0..11, added by 02_scrub. */
-    public static final String BIN = "bin";
-    /** Input: train, val or test, added by 02_scrub when it splits. */
-    public static final String SPLIT = "split";
+    public static final String BIN = CleanData.BIN;
+    /** Input: train, val or test ({@link Split#NAMES}), added by 02_scrub when it splits. */
+    public static final String SPLIT = Split.COLUMN;
 
     /** Output: the bin's label, e.g. {@code (27-32)}. */
     public static final String AGE_BIN = "age bin";
     public static final String IMAGES = "images";
     public static final String PERCENT = "percent";
     public static final String UNKNOWN = "unknown";
-    /** Output of {@link #splitPerBin}: rows whose split is missing or not one of {@link #SPLITS}. */
+    /** Output of {@link #splitPerBin}: rows whose split is missing or not one of {@link Split#NAMES}. */
     public static final String UNASSIGNED = "unassigned";
 
     /** Indexed by the gender code of the file names. */
     public static final List<String> GENDERS = List.of("male", "female");
     /** Indexed by the race code of the file names. */
     public static final List<String> RACES = List.of("White", "Black", "Asian", "Indian", "Others");
-    public static final List<String> SPLITS = List.of("train", "val", "test");
 
     private Summaries() {}
 
     /** Age bin, images, percent of all images. */
     public static Table imagesPerBin(Table data) {
-        int[] counts = new int[AgeBins.COUNT];
-        for (int bin : bins(data)) counts[bin]++;
+        int[] counts = BinCounts.perBin(binColumn(data));
         int total = data.rowCount();
         double[] percents = Arrays.stream(counts).mapToDouble(c -> total == 0 ? 0 : 100.0 * c / total).toArray();
         DoubleColumn percent = DoubleColumn.create(PERCENT, percents);
         percent.setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(1));
-        return Table.create("Images per age bin", binLabels(), IntColumn.create(IMAGES, counts), percent);
+        return Table.create("Images per age bin", StringColumn.create(AGE_BIN, AgeBins.labels()), IntColumn.create(IMAGES, counts),
+                percent);
     }
 
     /** Age bin, male, female, unknown (missing or invalid gender). */
@@ -67,17 +70,16 @@ public final class Summaries {
      */
     public static Table splitPerBin(Table data) {
         Column<?> split = column(data, SPLIT);
-        int[] bins = bins(data);
-        int[][] counts = new int[SPLITS.size() + 1][AgeBins.COUNT];
-        for (int row = 0; row < bins.length; row++) {
-            int s = split.isMissing(row) ? -1 : SPLITS.indexOf(split.getString(row).trim().toLowerCase());
-            counts[s < 0 ? SPLITS.size() : s][bins[row]]++;
+        IntColumn bins = binColumn(data);
+        StringColumn named = StringColumn.create(SPLIT);
+        for (int row = 0; row < split.size(); row++) {
+            String s = split.isMissing(row) ? "" : split.getString(row).trim().toLowerCase();
+            named.append(Split.NAMES.contains(s) ? s : UNASSIGNED);
         }
-        Table out = Table.create("Split per age bin", binLabels());
-        for (int s = 0; s < SPLITS.size(); s++) out.addColumns(IntColumn.create(SPLITS.get(s), counts[s]));
-        if (Arrays.stream(counts[SPLITS.size()]).sum() > 0) {
-            out.addColumns(IntColumn.create(UNASSIGNED, counts[SPLITS.size()]));
-        }
+        List<String> columns = new ArrayList<>(Split.NAMES);
+        columns.add(UNASSIGNED);
+        Table out = BinCounts.crossTab("Split per age bin", AGE_BIN, bins, named, columns);
+        if (out.intColumn(UNASSIGNED).sum() == 0) out.removeColumns(UNASSIGNED);
         return out;
     }
 
@@ -107,16 +109,16 @@ public final class Summaries {
     /** Counts of an integer-coded column per bin; missing values and codes outside names are unknown. */
     private static Table codesPerBin(Table data, String columnName, List<String> names, String title) {
         NumericColumn<?> codes = numbers(data, columnName);
-        int[] bins = bins(data);
-        int[][] counts = new int[names.size() + 1][AgeBins.COUNT];
-        for (int row = 0; row < bins.length; row++) {
+        IntColumn bins = binColumn(data);
+        StringColumn named = StringColumn.create(columnName);
+        for (int row = 0; row < codes.size(); row++) {
             int code = codes.isMissing(row) ? -1 : (int) codes.getDouble(row);
             boolean known = code >= 0 && code < names.size() && code == codes.getDouble(row);
-            counts[known ? code : names.size()][bins[row]]++;
+            named.append(known ? names.get(code) : UNKNOWN);
         }
-        Table out = Table.create(title, binLabels());
-        for (int i = 0; i < names.size(); i++) out.addColumns(IntColumn.create(names.get(i), counts[i]));
-        return out.addColumns(IntColumn.create(UNKNOWN, counts[names.size()]));
+        List<String> columns = new ArrayList<>(names);
+        columns.add(UNKNOWN);
+        return BinCounts.crossTab(title, AGE_BIN, bins, named, columns);
     }
 
     /** The ages present, in row order, missing ones left out. */
@@ -144,8 +146,9 @@ public final class Summaries {
         return out;
     }
 
-    static StringColumn binLabels() {
-        return StringColumn.create(AGE_BIN, AgeBins.labels());
+    /** {@link #bins} as a column named {@link #BIN}. */
+    private static IntColumn binColumn(Table data) {
+        return IntColumn.create(BIN, bins(data));
     }
 
     static NumericColumn<?> numbers(Table data, String name) {

@@ -1,6 +1,7 @@
 package agecnn.run;
 
 import agecnn.eval.Metrics;
+import agecnn.io.Csv;
 import agecnn.train.EpochStats;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -8,7 +9,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -49,7 +49,6 @@ public final class ScoreTable {
     }
 
     public static void saveCsv(Table scores, Path csv) throws IOException {
-        Files.createDirectories(csv.toAbsolutePath().getParent());
-        scores.write().csv(csv.toFile());
+        Csv.write(scores, csv);
     }
 }

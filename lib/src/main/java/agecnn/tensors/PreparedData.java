@@ -6,14 +6,12 @@ import agecnn.data.CleanData;
 import agecnn.data.ImageIndex;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
-import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,7 +21,8 @@ import java.util.Map;
  */
 public final class PreparedData {
 
-    public static final String SPLIT = "split";
+    /** The clean data's row numbers, only while {@link #table()} joins. */
+    private static final String ROW = "clean row";
 
     private final Params params;
     private final ImageIndex index;
@@ -57,22 +56,16 @@ public final class PreparedData {
 
     public Split split() { return split; }
 
-    /** The clean data of the split's images with their split: file, age, gender, race, ..., bin, split. */
+    /**
+     * The clean data of the split's images with their split: file, age, gender, race, ..., bin, split;
+     * in the clean data's order. Tablesaw's inner join on the file name, then sorted back into the
+     * clean data's order (the join's own order is not the clean data's).
+     */
     public Table table() {
-        Map<String, String> splitOf = new HashMap<>();
-        Table s = split.table();
-        for (int r = 0; r < s.rowCount(); r++) splitOf.put(s.getString(r, "file"), s.getString(r, "split"));
         Table c = clean.table();
-        List<Integer> rows = new ArrayList<>();
-        StringColumn splits = StringColumn.create(SPLIT);
-        for (int r = 0; r < c.rowCount(); r++) {
-            String sp = splitOf.get(c.getString(r, IndexColumns.FILE));
-            if (sp != null) {
-                rows.add(r);
-                splits.append(sp);
-            }
-        }
-        return c.rows(rows.stream().mapToInt(Integer::intValue).toArray()).addColumns(splits).setName("data");
+        Table numbered = c.copy().addColumns(IntColumn.indexColumn(ROW, c.rowCount(), 0));
+        Table joined = numbered.joinOn(IndexColumns.FILE).inner(split.table().selectColumns(IndexColumns.FILE, Split.COLUMN));
+        return joined.sortAscendingOn(ROW).removeColumns(ROW).setName("data");
     }
 
     /**

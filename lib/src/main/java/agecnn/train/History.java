@@ -1,12 +1,12 @@
 package agecnn.train;
 
 import agecnn.eval.Metrics;
+import agecnn.io.Csv;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,8 +58,7 @@ public final class History {
     }
 
     public void saveCsv(Path csv) throws IOException {
-        Files.createDirectories(csv.toAbsolutePath().getParent());
-        table().write().csv(csv.toFile());
+        Csv.write(table(), csv);
     }
 
     History with(EpochStats e) {

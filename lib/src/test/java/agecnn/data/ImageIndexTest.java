@@ -99,4 +99,43 @@ class ImageIndexTest {
         IOException e = assertThrows(IOException.class, () -> ImageIndex.load(tmp));
         assertTrue(e.getMessage().contains("01_obtain"), e.getMessage());
     }
+
+    @Test
+    void aDamagedIndexNamesTheFileTheLineAndTheColumn() throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("index.source"), tmp + "\n2\n");
+        Files.writeString(work.resolve("problems.csv"), "file,field,problem,action\n");
+        String header = "file,age,gender,race,timestamp,width,height,sha256,problems\n";
+        Files.writeString(work.resolve("index.csv"), header + "1_0_0_1.jpg,1,0,0,1,200,200,aa,\n2_0_0_1.jpg,two,0,0,1,200,200,bb,\n");
+        IOException e = assertThrows(IOException.class, () -> ImageIndex.load(work));
+        assertEquals(work.resolve("index.csv") + ": line 3, column 'age': expected INTEGER, found 'two'", e.getMessage());
+
+        Files.writeString(work.resolve("index.csv"), "file,age,gender,race,timestamp,width,height,problems\n");
+        e = assertThrows(IOException.class, () -> ImageIndex.load(work));
+        assertEquals(work.resolve("index.csv") + ": line 1 (the header) has no column 'sha256': found "
+                + "file,age,gender,race,timestamp,width,height,problems, expected the columns "
+                + "file,age,gender,race,timestamp,width,height,sha256,problems", e.getMessage());
+    }
+
+    @Test
+    void loadReadsWhatSaveWroteWithMissingValues() throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("index.source"), tmp + "\n2\n");
+        Files.writeString(work.resolve("problems.csv"), "file,field,problem,action\n39_1_1.jpg,race,missing,kept\n");
+        Files.writeString(work.resolve("index.csv"), "file,age,gender,race,timestamp,width,height,sha256,problems\n"
+                + "007,1,0,0,20170116174525125,200,200,aa,\n39_1_1.jpg,39,1,,1,200,200,bb,\"race: missing, kept\"\n");
+        ImageIndex index = ImageIndex.load(work);
+        Table images = index.images();
+        assertEquals("images", images.name());
+        assertEquals(List.of("007", "39_1_1.jpg"), images.stringColumn(IndexColumns.FILE).asList());
+        assertEquals("20170116174525125", images.stringColumn(IndexColumns.TIMESTAMP).get(0));
+        assertTrue(images.intColumn(IndexColumns.RACE).isMissing(1));
+        assertEquals("race: missing, kept", images.stringColumn(IndexColumns.PROBLEMS).get(1));
+        assertEquals(List.of("kept"), index.problems().stringColumn("action").asList());
+        assertEquals(2, index.filesSeen());
+        // and saved again, the same bytes
+        index.save(tmp.resolve("again"));
+        assertEquals(Files.readString(work.resolve("index.csv")), Files.readString(tmp.resolve("again/index.csv")));
+        assertEquals(Files.readString(work.resolve("problems.csv")), Files.readString(tmp.resolve("again/problems.csv")));
+    }
 }

@@ -129,52 +129,90 @@ class SplitTest {
     Path tmp;
 
     @Test
-    void csvRoundTripGivesTheSameSplit() throws IOException {
+    void csvRoundTripGivesTheSameSplitExactly() throws IOException {
         Split s = Split.balanced(clean, 12, 4, 4, 42);
         Path csv = tmp.resolve("split.csv");
         s.save(csv);
-        Split back = Split.read(csv, clean);
-        for (String name : Split.NAMES) assertEquals(s.files(name), back.files(name));
-        assertArrayEquals(s.bins(Split.TRAIN), back.bins(Split.TRAIN));
-        assertEquals("file,split,bin", Files.readAllLines(csv).get(0));
+        assertSameTable(s.table(), Split.read(csv, clean).table());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("file,split,bin", lines.get(0));
+        assertEquals(s.table().getString(0, "file") + "," + s.table().getString(0, "split") + "," + s.table().intColumn("bin").getInt(0),
+                lines.get(1));
+        assertEquals(s.table().rowCount() + 1, lines.size());
     }
 
     @Test
-    void fileNamesWithCommasAndSpacesSurviveTheRoundTrip() throws IOException {
+    void fileNamesWithCommasSpacesOrDigitsOnlySurviveTheRoundTrip() throws IOException {
         Table t = CleanData.scrub(IndexTables.of(new String[][]{
-            {"24_0_1_2017 .jpg.chip.jpg", "24", "a"}, {"odd,name.jpg", "24", "b"}, {"x.jpg", "24", "c"}})).table();
-        Split s = Split.all(t, 0.3, 0.3, 1);
+            {"24_0_1_2017 .jpg.chip.jpg", "24", "a"}, {"odd,name.jpg", "24", "b"}, {"007", "24", "c"},
+            {"x.jpg", "24", "d"}, {"say \"cheese\".jpg", "24", "e"}})).table();
+        Split s = Split.all(t, 0.2, 0.2, 1);
         Path csv = tmp.resolve("odd.csv");
         s.save(csv);
-        assertEquals(new HashSet<>(s.table().stringColumn("file").asList()),
-                new HashSet<>(Split.read(csv, t).table().stringColumn("file").asList()));
+        assertTrue(Files.readString(csv).contains("\n\"odd,name.jpg\","), Files.readString(csv));
+        assertSameTable(s.table(), Split.read(csv, t).table());
+    }
+
+    private static void assertSameTable(Table expected, Table actual) {
+        assertEquals(expected.columnNames(), actual.columnNames());
+        for (int c = 0; c < expected.columnCount(); c++) assertEquals(expected.column(c).type(), actual.column(c).type());
+        assertEquals(expected.rowCount(), actual.rowCount());
+        for (int r = 0; r < expected.rowCount(); r++) {
+            for (int c = 0; c < expected.columnCount(); c++) assertEquals(expected.getString(r, c), actual.getString(r, c), "row " + r);
+        }
     }
 
     @Test
-    void labelsAreAcceptedAsBins() throws IOException {
-        Path csv = tmp.resolve("labels.csv");
-        Files.writeString(csv, "file,split,bin\nb5_0.jpg,test,(27-32)\nb0_1.jpg,train,0\n");
+    void aSplitWrittenByPythonsCsvModuleWithTheStudysBinNamesIsRead() throws IOException {
+        // csv.writer quotes the bins (they hold a comma) and ends lines with \r\n; the bins are the
+        // study's folder names, data/<split>/<bin>/<file>
+        Path csv = tmp.resolve("python.csv");
+        Files.writeString(csv, "file,split,bin\r\nb1_0.jpg,train,\"[04, 10]\"\r\nb11_3.jpg,test,\"[74, 120]\"\r\n"
+                + "b0_2.jpg,val,\"[01, 03]\"\r\n");
         Split s = Split.read(csv, clean);
-        assertEquals(List.of("b5_0.jpg"), s.files(Split.TEST));
-        assertArrayEquals(new int[]{5}, s.bins(Split.TEST));
+        assertEquals(List.of("b1_0.jpg", "b11_3.jpg", "b0_2.jpg"), s.table().stringColumn("file").asList());
+        assertEquals(List.of(Split.TRAIN, Split.TEST, Split.VAL), s.table().stringColumn("split").asList());
+        assertEquals(List.of(1, 11, 0), s.table().intColumn("bin").asList());
     }
 
     @Test
-    void badSplitFilesNameTheLineAndTheProblem() throws IOException {
-        assertReadFails("file,split\nb0_1.jpg,train\n", "line 1");
-        assertReadFails("file,split,bin\nb0_1.jpg,training,0\n", "line 2: split must be train, val or test");
-        assertReadFails("file,split,bin\nb0_1.jpg,train,0\nnope.jpg,test,0\n", "line 3: 'nope.jpg' is not among");
-        assertReadFails("file,split,bin\nb0_1.jpg,train,3\n", "line 2: 'b0_1.jpg' has bin 3");
-        assertReadFails("file,split,bin\nb0_1.jpg,train,12\n", "bin must be 0-11");
+    void binsMayBeNumbersOrAgeRangesAndColumnsComeInAnyOrder() throws IOException {
+        Path csv = tmp.resolve("labels.csv");
+        Files.writeString(csv, "\uFEFFsplit,age,bin,file\ntest,27,(27-32),b5_0.jpg\ntrain,1,0,b0_1.jpg\nval,4,4-10,b1_1.jpg\n");
+        Split s = Split.read(csv, clean);
+        assertEquals(List.of("file", "split", "bin"), s.table().columnNames());
+        assertEquals(List.of("b5_0.jpg", "b0_1.jpg", "b1_1.jpg"), s.table().stringColumn("file").asList());
+        assertEquals(List.of(5, 0, 1), s.table().intColumn("bin").asList());
+    }
+
+    @Test
+    void badSplitFilesNameTheFileTheLineAndWhatWasExpected() throws IOException {
+        assertReadFails("file,split\nb0_1.jpg,train\n",
+                "line 1 (the header) has no column 'bin': found file,split, expected the columns file,split,bin");
+        assertReadFails("file,split,bin\nb0_1.jpg,training,0\n", "line 2: split must be train, val or test, found 'training'");
+        // a blank line still counts, as in an editor
+        assertReadFails("file,split,bin\nb0_1.jpg,train,0\n\nnope.jpg,test,0\n", "line 4: 'nope.jpg' is not among the scrubbed "
+                + "images (unknown file, a duplicate that was resolved away, or an age outside every bin)");
+        assertReadFails("file,split,bin\nb0_1.jpg,train,\"[18, 22]\"\n",
+                "line 2: 'b0_1.jpg' has bin 3 (18-22) in the split, but its age, 1, is in bin 0 (1-3) (are the bin edges the same?)");
+        assertReadFails("file,split,bin\nb0_1.jpg,train,12\n", "line 2: bin: bin number must be 0-11, found '12'");
+        assertReadFails("file,split,bin\nb0_1.jpg,train,old\n",
+                "line 2: bin: expected a bin number 0-11 or an age range such as (27-32), [27, 32] or 27-32, found 'old'");
+        assertReadFails("file,split,bin\nb0_1.jpg,train,0\nb0_2.jpg,val,0\nb0_1.jpg,test,0\n",
+                "line 4: 'b0_1.jpg' is listed twice (first on line 2)");
+        assertReadFails("file,split,bin\nb0_1.jpg,train,0\nb0_2.jpg,val\n", "line 3: 2 fields, but the header (line 1) has 3");
+        // an unquoted comma in the bin: the form a hand-written parser used to choke on
+        assertReadFails("file,split,bin\nb0_1.jpg,train,0\nb1_2.jpg,val,[04, 10]\n", "line 3: 4 fields, but the header (line 1) has 3");
+        assertReadFails("file,split,bin\n,train,0\n", "line 2: file is empty; expected an image's file name");
+        assertReadFails("", "the file is empty; expected a header line with the columns file,split,bin");
         IOException e = assertThrows(IOException.class, () -> Split.read(tmp.resolve("absent.csv"), clean));
-        assertTrue(e.getMessage().contains("absent.csv"));
+        assertEquals(tmp.resolve("absent.csv") + ": no such file", e.getMessage());
     }
 
     private void assertReadFails(String content, String expected) throws IOException {
         Path csv = Files.createTempFile(tmp, "bad", ".csv");
         Files.writeString(csv, content);
         IOException e = assertThrows(IOException.class, () -> Split.read(csv, clean));
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
-        assertTrue(e.getMessage().contains(csv.getFileName().toString()), e.getMessage());
+        assertEquals(csv + ": " + expected, e.getMessage());
     }
 }

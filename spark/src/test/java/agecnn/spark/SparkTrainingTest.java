@@ -7,6 +7,7 @@ import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Metrics;
 import agecnn.eval.Scoring;
+import agecnn.io.Csv;
 import agecnn.nets.SavedModel;
 import agecnn.nets.StudyCnn;
 import agecnn.nets.weights.WeightFile;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -170,7 +173,7 @@ class SparkTrainingTest {
         for (String m : models) {
             double[] local = score(localRun.resolve("models").resolve(m + ".zip"));
             double[] spark = score(sparkRun.resolve("models").resolve(m + ".zip"));
-            List<String> hl = history(localRun, m), hs = history(sparkRun, m);
+            Table hl = history(localRun, m), hs = history(sparkRun, m);
             double localVal = column(hl, EPOCHS, "val_loss"), sparkVal = column(hs, EPOCHS, "val_loss");
             System.out.printf("%s: saved models on %d held-out images: this machine accuracy %.3f, loss %.3f; %s accuracy %.3f, loss %.3f;"
                             + " validation loss after epoch %d: %.3f and %.3f%n", m, (VAL + TEST) * 12, local[0], local[1], sc.master(),
@@ -184,14 +187,15 @@ class SparkTrainingTest {
         }
     }
 
-    static List<String> history(Path run, String model) throws IOException {
-        return Files.readAllLines(run.resolve("checkpoints").resolve(model).resolve("history.csv"));
+    /** A model's history.csv, every column a number. */
+    static Table history(Path run, String model) throws IOException {
+        return Csv.read(run.resolve("checkpoints").resolve(model).resolve("history.csv"), name -> ColumnType.DOUBLE).table();
     }
 
     /** A value of an epoch (1-based) in a history.csv. */
-    static double column(List<String> history, int epoch, String name) {
-        int col = List.of(history.get(0).split(",")).indexOf(name);
-        return Double.parseDouble(history.get(epoch).split(",")[col]);
+    static double column(Table history, int epoch, String name) {
+        assertEquals(epoch, history.doubleColumn("epoch").getDouble(epoch - 1), "the epochs of a history.csv in order");
+        return history.doubleColumn(name).getDouble(epoch - 1);
     }
 
     @Test
