@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How much work a run does. Each profile only sets defaults; every value can still be
- * overridden one by one through its own environment variable (see {@link Params}).
+ * overridden one by one through its own environment variable (see {@link Settings}).
  */
 public enum Profile {
     /** A tiny real subset, for CI: minutes in all. */

@@ -1,6 +1,6 @@
 package agecnn.data;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.io.Csv;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -94,12 +94,12 @@ public final class Split {
      * {@code SPLIT_PROTOCOL} (balanced_eval: the profile's val/test quota, the rest to train;
      * balanced: the profile's per-bin quota; all: 80/10/10 per bin).
      */
-    public static Split make(Params params, Table clean) throws IOException {
-        if (params.splitFile != null) return read(params.splitFile, clean);
-        return switch (params.splitProtocol) {
-            case BALANCED_EVAL -> balancedEval(clean, params.balancedVal(), params.balancedTest(), params.seed);
-            case BALANCED -> balanced(clean, params.balancedTrain(), params.balancedVal(), params.balancedTest(), params.seed);
-            case ALL -> all(clean, 0.1, 0.1, params.seed);
+    public static Split make(Settings settings, Table clean) throws IOException {
+        if (settings.split().file() != null) return read(settings.split().file(), clean);
+        return switch (settings.split().protocol()) {
+            case BALANCED_EVAL -> balancedEval(clean, settings.split().balancedVal(), settings.split().balancedTest(), settings.seed());
+            case BALANCED -> balanced(clean, settings.split().balancedTrain(), settings.split().balancedVal(), settings.split().balancedTest(), settings.seed());
+            case ALL -> all(clean, 0.1, 0.1, settings.seed());
         };
     }
 

@@ -1,5 +1,7 @@
 package agecnn.nets;
 
+import agecnn.config.Settings;
+
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -48,8 +50,7 @@ public final class FastPath {
 
     /** Whether {@code FAST_PATH=false} was asked for. */
     public static boolean optedOut() {
-        String v = System.getProperty("FAST_PATH", System.getenv("FAST_PATH"));
-        return v != null && v.trim().equalsIgnoreCase("false");
+        return Settings.fastPathOptedOut();
     }
 
     /**

@@ -1,6 +1,6 @@
 package agecnn.notebook;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.config.RunRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,31 +9,31 @@ import java.nio.file.Files;
 /**
  * What the first code cell of every notebook calls: reads the parameters, prints them,
  * records them for run.json and prepares the run's folders. One line in each notebook:
- * {@code var params = Notebook.start("01_obtain");}
+ * {@code var settings = Notebook.start("01_obtain");}
  */
 public final class Notebook {
 
     private Notebook() {}
 
-    public static Params start(String name) {
+    public static Settings start(String name) {
         System.setProperty("java.awt.headless", "true");
         agecnn.nets.FastPath.enable();   // OneDNN conv/pool helpers for every model built in the notebook
-        Params params = Params.fromEnvironment();
+        Settings settings = Settings.fromEnvironment();
         try {
-            Files.createDirectories(params.runDir);
-            Files.createDirectories(params.workDir());
+            Files.createDirectories(settings.paths().runDir());
+            Files.createDirectories(settings.workDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the run's folders under " + params.runDir, e);
+            throw new UncheckedIOException("cannot create the run's folders under " + settings.paths().runDir(), e);
         }
-        RunRecord record = new RunRecord(params.runDir);
-        params.asMap().forEach((k, v) -> record.put("parameters", k, v));
+        RunRecord record = new RunRecord(settings.paths().runDir());
+        settings.asMap().forEach((k, v) -> record.put("parameters", k, v));
         record.put("notebooks", name, "started");
-        System.out.println(name + "\n" + params);
-        return params;
+        System.out.println(name + "\n" + settings);
+        return settings;
     }
 
     /** The run record of these parameters' run folder. */
-    public static RunRecord record(Params params) {
-        return new RunRecord(params.runDir);
+    public static RunRecord record(Settings settings) {
+        return new RunRecord(settings.paths().runDir());
     }
 }

@@ -1,6 +1,6 @@
 package agecnn.predict;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -148,16 +148,16 @@ public final class PredictCommand {
             cli.usage(err, Help.Ansi.OFF);
             return 2;
         }
-        Params params;
+        Settings settings;
         try {
-            params = settings(env, projectDir);
+            settings = settings(env, projectDir);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
         }
         Predictor predictor;
         try {
-            predictor = Predictor.load(o.model(), params, o.detect());
+            predictor = Predictor.load(o.model(), settings, o.detect());
         } catch (IOException | RuntimeException e) {
             err.println("cannot load the model " + o.model() + ": " + e.getMessage());
             return 2;
@@ -187,10 +187,10 @@ public final class PredictCommand {
     }
 
     /** The settings in force (WEIGHTS_DIR says where the face detector's model is), in the project folder. */
-    static Params settings(Map<String, String> env, Path projectDir) {
+    static Settings settings(Map<String, String> env, Path projectDir) {
         Map<String, String> values = new HashMap<>(env);
         values.put("PROJECT_DIR", projectDir.toString());
-        return Params.of(values);
+        return Settings.of(values);
     }
 
     /** The checked options of a command line (--help aside). @throws ParameterException on bad usage */

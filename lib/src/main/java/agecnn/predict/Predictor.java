@@ -1,6 +1,6 @@
 package agecnn.predict;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.AgeBins;
 import agecnn.data.ImageDecoder;
 import agecnn.eval.Metrics;
@@ -27,7 +27,7 @@ import java.util.List;
  * training images were ({@link Resizer}), so the model sees what it was trained on.
  *
  * <pre>
- * try (Predictor p = Predictor.load(Path.of("reports/.../models/best.zip"), Params.fromEnvironment())) {
+ * try (Predictor p = Predictor.load(Path.of("reports/.../models/best.zip"), Settings.fromEnvironment())) {
  *     ImagePrediction r = p.predict("https://example.org/photo.jpg");
  *     System.out.println(r.toJson(3));
  * }
@@ -57,25 +57,23 @@ public final class Predictor implements AutoCloseable {
      * The model a notebook uses: {@code MODEL} (system property or environment variable; a
      * relative path is taken from the project folder) when set, else the run's {@code models/best.zip}.
      */
-    public static Path defaultModel(Params params) {
-        String m = System.getProperty("MODEL", System.getenv("MODEL"));
-        if (m == null || m.isBlank()) return params.runDir.resolve("models").resolve("best.zip");
-        Path p = Path.of(m);
-        return p.isAbsolute() ? p : params.projectDir.resolve(p).normalize();
+    public static Path defaultModel(Settings settings) {
+        Path m = settings.paths().model();
+        return m != null ? m : settings.paths().runDir().resolve("models").resolve("best.zip");
     }
 
     /**
      * The model in {@code modelFile}, with the standard face detector, its model file taken from
-     * WEIGHTS_DIR or the weights download cache of {@code params} (see {@link FaceDetectors#standard}).
+     * WEIGHTS_DIR or the weights download cache of {@code settings} (see {@link FaceDetectors#standard}).
      */
-    public static Predictor load(Path modelFile, Params params) throws IOException {
-        return load(modelFile, params, true);
+    public static Predictor load(Path modelFile, Settings settings) throws IOException {
+        return load(modelFile, settings, true);
     }
 
     /** The same, or with {@code detectFaces} false, taking every image as a face crop (no detector is loaded). */
-    public static Predictor load(Path modelFile, Params params, boolean detectFaces) throws IOException {
+    public static Predictor load(Path modelFile, Settings settings, boolean detectFaces) throws IOException {
         SavedModel model = SavedModel.load(modelFile);
-        return new Predictor(model, detectFaces ? FaceDetectors.standard(WeightStore.of(params)) : null, Fetcher.Limits.forImages());
+        return new Predictor(model, detectFaces ? FaceDetectors.standard(WeightStore.of(settings)) : null, Fetcher.Limits.forImages());
     }
 
     /** The same model taking every image as a face crop (no detection), as UTKFace's images are. */

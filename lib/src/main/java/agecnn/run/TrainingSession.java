@@ -1,6 +1,6 @@
 package agecnn.run;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.config.RunRecord;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
@@ -72,7 +72,7 @@ public final class TrainingSession {
     /** Images per batch when a trained model is scored on the test set. */
     private static final int PREDICT_BATCH = 128;
 
-    private final Params params;
+    private final Settings settings;
     private final RunFiles files;
     private final PreparedData data;
     private final TrainingPlan plan;
@@ -97,15 +97,15 @@ public final class TrainingSession {
         }
     }
 
-    private TrainingSession(Params params, PreparedData data, Progress progress) {
-        for (String m : params.models) {
+    private TrainingSession(Settings settings, PreparedData data, Progress progress) {
+        for (String m : settings.training().models()) {
             if (!KNOWN.contains(m)) throw new IllegalArgumentException("MODELS: unknown model '" + m + "'; known: " + String.join(", ", KNOWN));
         }
-        this.params = params;
-        this.files = new RunFiles(params.runDir);
+        this.settings = settings;
+        this.files = new RunFiles(settings.paths().runDir());
         this.data = data;
-        this.plan = TrainingPlan.of(params);
-        this.store = WeightStore.of(params);
+        this.plan = TrainingPlan.of(settings);
+        this.store = WeightStore.of(settings);
         this.progress = progress;
         this.classWeights = data.split().classWeights();
         Table t = data.table();
@@ -114,13 +114,13 @@ public final class TrainingSession {
     }
 
     /** A session printing progress to the notebook and to {@code RUN_DIR/progress.log}. */
-    public static TrainingSession start(Params params, PreparedData data) {
-        return new TrainingSession(params, data, new Progress("", System.out, params.runDir.resolve("progress.log"), Duration.ofSeconds(15)));
+    public static TrainingSession start(Settings settings, PreparedData data) {
+        return new TrainingSession(settings, data, new Progress("", System.out, settings.paths().runDir().resolve("progress.log"), Duration.ofSeconds(15)));
     }
 
     /** The same with another progress output (tests). */
-    public static TrainingSession start(Params params, PreparedData data, Progress progress) {
-        return new TrainingSession(params, data, progress);
+    public static TrainingSession start(Settings settings, PreparedData data, Progress progress) {
+        return new TrainingSession(settings, data, progress);
     }
 
     public TrainingPlan plan() { return plan; }
@@ -150,7 +150,7 @@ public final class TrainingSession {
         Table t = Table.create("models", StringColumn.create("model"), StringColumn.create("backbone"), IntColumn.create("input_px"),
                 LongColumn.create("parameters"), LongColumn.create("trainable"), StringColumn.create("trained"),
                 DoubleColumn.create("learning_rate"), StringColumn.create("weights"));
-        for (String name : params.models) {
+        for (String name : settings.training().models()) {
             Prepared p = prepared.computeIfAbsent(name, this::prepare);
             t.stringColumn("model").append(name);
             t.stringColumn("backbone").append(p.title());
@@ -184,7 +184,7 @@ public final class TrainingSession {
     /** Trains, scores and saves every model of MODELS that can run, in order. */
     public void trainAll() throws IOException {
         models();
-        for (String name : params.models) {
+        for (String name : settings.training().models()) {
             if (prepared.get(name).unavailable() == null) train(name);
             else progress.line("[" + name + "] skipped: " + prepared.get(name).unavailable());
         }
@@ -202,7 +202,7 @@ public final class TrainingSession {
                 + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "; epochs on " + fitter.summary()));
         ImageExamples train = examples(Split.TRAIN, p.imageSize()), val = examples(Split.VAL, p.imageSize());
         Trainer trainer = new Trainer(p.plan(), out, fitter);
-        Path checkpoints = params.runDir.resolve("checkpoints").resolve(name);
+        Path checkpoints = settings.paths().runDir().resolve("checkpoints").resolve(name);
         Trainer.Result r;
         if (p.transfer() == null) {
             r = trainer.fit(name, p::baseline, train, val, checkpoints);
@@ -256,7 +256,7 @@ public final class TrainingSession {
         files.saveBest(best().name());
         Map<String, Object> models = new LinkedHashMap<>();
         scores.forEach((name, s) -> models.put(name, RunFiles.metrics(s, engines.get(name))));
-        return files.saveMetrics(params.profile.name().toLowerCase(), best().name(), data.split().files(Split.TEST).size(), models,
+        return files.saveMetrics(settings.profile().name().toLowerCase(), best().name(), data.split().files(Split.TEST).size(), models,
                 unavailable());
     }
 
@@ -282,7 +282,7 @@ public final class TrainingSession {
         m.put("images_per_epoch", (cached ? plan.onCachedFeatures() : plan).imagesPerEpoch(data.split().files(Split.TRAIN).size()));
         m.put("class_weights", Arrays.stream(classWeights).map(w -> Metrics.round(w, 4)).boxed().toList());
         m.put("seed", plan.seed());
-        m.put("split_protocol", params.splitProtocol.name().toLowerCase());
+        m.put("split_protocol", settings.split().protocol().name().toLowerCase());
         m.put("train_images", data.split().files(Split.TRAIN).size());
         m.put("weights_from", p.weightsFrom());
         if (p.transfer() != null) {
@@ -300,12 +300,12 @@ public final class TrainingSession {
 
     private Prepared prepare(String name) {
         if (name.equals(StudyCnn.NAME)) {
-            ComputationGraph net = StudyCnn.build(params.imageSize, classWeights, plan.updater(), plan.seed());
-            return new Prepared(name, StudyCnn.TITLE, params.imageSize, "none (trained from scratch)", net, null, null, plan, 0);
+            ComputationGraph net = StudyCnn.build(settings.data().imageSize(), classWeights, plan.updater(), plan.seed());
+            return new Prepared(name, StudyCnn.TITLE, settings.data().imageSize(), "none (trained from scratch)", net, null, null, plan, 0);
         }
         Backbones.Entry b = Backbones.named(name).orElseThrow();   // MODELS was checked against KNOWN
-        int size = b.imageSize(params.transferImageSize);
-        int blocks = b.trainableBlocks(params.trainableBlocks, params.trainableBlocksGiven);
+        int size = b.imageSize(settings.training().transferImageSize());
+        int blocks = b.trainableBlocks(settings.training().trainableBlocks(), settings.training().trainableBlocksGiven());
         TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
         try {
             Backbones.Built built = b.build(store, size, blocks, StudyHead.study(), classWeights, own.updater(), own.seed());
@@ -330,14 +330,14 @@ public final class TrainingSession {
             long examples = (long) data.split().files(Split.TRAIN).size() * plan.cachedViews() + data.split().files(Split.VAL).size();
             long needed = FeatureExamples.bytesFor(values, examples);
             try {
-                Path dir = params.runDir;
+                Path dir = settings.paths().runDir();
                 Files.createDirectories(dir);
                 long free = Files.getFileStore(dir).getUsableSpace();
                 if (needed + DISK_MARGIN_BYTES <= free) return true;
                 progress.line(String.format("[%s] trains on images: its backbone outputs need %.1f GB on disk and %s has %.1f GB free",
                         n, needed / 1e9, dir, free / 1e9));
             } catch (IOException e) {
-                progress.line("[" + n + "] trains on images: cannot check free disk space in " + params.runDir + ": " + e.getMessage());
+                progress.line("[" + n + "] trains on images: cannot check free disk space in " + settings.paths().runDir() + ": " + e.getMessage());
             }
             return false;
         });
@@ -353,7 +353,7 @@ public final class TrainingSession {
     private ImageExamples examples(String split, int size) throws IOException {
         TensorCache cache = caches.get(size);
         if (cache == null) {
-            cache = size == params.imageSize ? data.cache() : data.cache(size);
+            cache = size == settings.data().imageSize() ? data.cache() : data.cache(size);
             caches.put(size, cache);
         }
         return new ImageExamples(cache, data.split().files(split), data.split().bins(split), ages(split));

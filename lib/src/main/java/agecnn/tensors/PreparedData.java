@@ -1,6 +1,6 @@
 package agecnn.tensors;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.config.RunRecord;
 import agecnn.data.CleanData;
 import agecnn.data.ImageIndex;
@@ -24,31 +24,31 @@ public final class PreparedData {
     /** The clean data's row numbers, only while {@link #table()} joins. */
     private static final String ROW = "clean row";
 
-    private final Params params;
+    private final Settings settings;
     private final ImageIndex index;
     private final CleanData clean;
     private final Split split;
     /** Tensor caches by image size: a model may take another size than IMAGE_SIZE. */
     private final Map<Integer, TensorCache> caches = new HashMap<>();
 
-    public PreparedData(Params params, ImageIndex index, CleanData clean, Split split) {
-        this.params = params;
+    public PreparedData(Settings settings, ImageIndex index, CleanData clean, Split split) {
+        this.settings = settings;
         this.index = index;
         this.clean = clean;
         this.split = split;
     }
 
     /** The index and split saved by 01_obtain and 02_scrub for these parameters' profile. */
-    public static PreparedData load(Params params) throws IOException {
-        ImageIndex index = ImageIndex.load(params.workDir());
+    public static PreparedData load(Settings settings) throws IOException {
+        ImageIndex index = ImageIndex.load(settings.workDir());
         CleanData clean = CleanData.scrub(index.images());
-        Path csv = params.workDir().resolve("split.csv");
+        Path csv = settings.workDir().resolve("split.csv");
         if (!csv.toFile().isFile()) throw new IOException(csv + " does not exist: run 02_scrub first (it writes the split)");
-        return new PreparedData(params, index, clean, Split.read(csv, clean.table()));
+        return new PreparedData(settings, index, clean, Split.read(csv, clean.table()));
     }
 
     /** The parameters the data was loaded with. */
-    public Params params() { return params; }
+    public Settings settings() { return settings; }
 
     public ImageIndex index() { return index; }
 
@@ -73,7 +73,7 @@ public final class PreparedData {
      * (decoding each JPEG once) and reused afterwards. Files are in name order.
      */
     public TensorCache cache() throws IOException {
-        return cache(params.imageSize);
+        return cache(settings.data().imageSize());
     }
 
     /** The same at another side, {@code size} px (e.g. a saved model's input size); built on first use. */
@@ -82,7 +82,7 @@ public final class PreparedData {
         if (cache == null) {
             Table t = table().sortAscendingOn(IndexColumns.FILE);
             cache = TensorCache.build(index.dataDir(), t.stringColumn(IndexColumns.FILE).asList(),
-                    t.stringColumn(IndexColumns.SHA256).asList(), size, params.cacheDir());
+                    t.stringColumn(IndexColumns.SHA256).asList(), size, settings.paths().cacheDir());
             caches.put(size, cache);
         }
         return cache;
@@ -97,7 +97,7 @@ public final class PreparedData {
         record.put("scrub", "ages_out_of_range", clean.outOfRange().rowCount());
         record.put("scrub", "clean_images", clean.table().rowCount());
         for (String name : Split.NAMES) record.put("scrub", name + "_images", split.files(name).size());
-        TensorCache cache = caches.get(params.imageSize);
+        TensorCache cache = caches.get(settings.data().imageSize());
         if (cache != null) {
             record.put("scrub", "tensor_cache", cache.describe());
         }

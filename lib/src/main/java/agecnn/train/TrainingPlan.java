@@ -1,6 +1,6 @@
 package agecnn.train;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.AgeBins;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,9 +54,9 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         this(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, 2, 0, 0, seed);
     }
 
-    public static TrainingPlan of(Params p) {
-        return new TrainingPlan(p.epochs, p.batchSize, p.epochImages, p.learningRate, p.lrDecay, p.patience, p.augment,
-                p.featureViews, p.labelSpread, p.mixup, p.seed);
+    public static TrainingPlan of(Settings p) {
+        return new TrainingPlan(p.training().epochs(), p.training().batchSize(), p.training().epochImages(), p.training().learningRate(), p.training().lrDecay(), p.training().patience(), p.training().augment(),
+                p.training().featureViews(), p.training().labelSpread(), p.training().mixup(), p.seed());
     }
 
     /**

@@ -1,6 +1,6 @@
 package agecnn.notebook;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.Split;
 import agecnn.eval.Evaluation;
 import agecnn.nets.SavedModel;
@@ -33,11 +33,11 @@ class InterpretNotebookIT {
 
     @Test
     void interpretOutputs() throws Exception {
-        check(SmokeRun.RUN_DIR, SmokeRun.params());
+        check(SmokeRun.RUN_DIR, SmokeRun.settings());
     }
 
     /** The checks, for any run folder that ran 05_interpret. */
-    static void check(Path runDir, Params params) throws Exception {
+    static void check(Path runDir, Settings settings) throws Exception {
         JsonObject run = new JsonParser().parse(Files.readString(runDir.resolve("run.json"))).getAsJsonObject();
         assertEquals("ok", status(run, "05_interpret.ipynb"), "05 ran: " + run);
 
@@ -47,7 +47,7 @@ class InterpretNotebookIT {
         java.util.Set<String> scored = new java.util.HashSet<>();
         scores.entrySet().forEach(e -> scored.add(e.getKey()));
         assertEquals(models.models().keySet(), scored);
-        PreparedData data = PreparedData.load(params);
+        PreparedData data = PreparedData.load(settings);
         for (Map.Entry<String, Path> m : models.models().entrySet()) {
             JsonObject s = scores.getAsJsonObject(m.getKey());
             Evaluation again = Evaluation.of(SavedModel.load(m.getValue()), data, Split.TEST);

@@ -1,6 +1,6 @@
 package agecnn.notebook;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.config.Profile;
 import agecnn.data.Split;
 import agecnn.nets.SavedModel;
@@ -29,13 +29,13 @@ import static org.junit.jupiter.api.Assertions.*;
 class ModelNotebookIT {
 
     static final Path RUN_DIR = SmokeRun.RUN_DIR;
-    static Params params;
+    static Settings settings;
     static JsonObject metrics;
 
     @BeforeAll
     static void runNotebooks() throws Exception {
         SmokeRun.get();
-        params = SmokeRun.params();
+        settings = SmokeRun.settings();
         metrics = new JsonParser().parse(Files.readString(RUN_DIR.resolve("metrics.json"))).getAsJsonObject();
     }
 
@@ -70,7 +70,7 @@ class ModelNotebookIT {
 
     @Test
     void savedModelsLoadAndPredictProbabilities() throws IOException {
-        PreparedData data = PreparedData.load(params);
+        PreparedData data = PreparedData.load(settings);
         List<String> test = data.split().files(Split.TEST);
         for (String m : trained()) {
             SavedModel model = SavedModel.load(RUN_DIR.resolve("models").resolve(m + ".zip"));

@@ -1,6 +1,6 @@
 package agecnn.notebook;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.config.Profile;
 import agecnn.data.AgeBins;
 import agecnn.data.ImageIndex;
@@ -36,12 +36,12 @@ class NotebooksIT {
     static final Path PROJECT = SmokeRun.PROJECT;
     static final Path RUN_DIR = SmokeRun.RUN_DIR;
     static final Path WORK = SmokeRun.WORK;
-    static Params params;
+    static Settings settings;
 
     @BeforeAll
     static void runNotebooks() throws Exception {
         SmokeRun.get();
-        params = SmokeRun.params();
+        settings = SmokeRun.settings();
     }
 
     @Test
@@ -78,7 +78,7 @@ class NotebooksIT {
 
     @Test
     void splitIsStratifiedWithoutLeaksAndMatchesTheNotebookOutput() throws IOException {
-        var data = agecnn.tensors.PreparedData.load(params);
+        var data = agecnn.tensors.PreparedData.load(settings);
         Split split = data.split();
         split.checkNoLeak(data.index().images());
         Table counts = split.counts();
@@ -96,7 +96,7 @@ class NotebooksIT {
 
     @Test
     void tensorCacheHoldsEveryImageOfTheSplit() throws IOException {
-        var data = agecnn.tensors.PreparedData.load(params);
+        var data = agecnn.tensors.PreparedData.load(settings);
         var cache = data.cache();
         assertTrue(cache.reused(), "02_scrub built the cache; loading it again must not decode");
         assertEquals(data.split().table().rowCount(), cache.count());

@@ -1,6 +1,6 @@
 package agecnn.notebook;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +41,7 @@ public final class SmokeRun {
     }
 
     /** The parameters the notebooks saw. */
-    public static Params params() {
-        return Params.of(Map.of("PROFILE", "smoke", "PROJECT_DIR", PROJECT.toString(), "RUN_DIR", RUN_DIR.toString()));
+    public static Settings settings() {
+        return Settings.of(Map.of("PROFILE", "smoke", "PROJECT_DIR", PROJECT.toString(), "RUN_DIR", RUN_DIR.toString()));
     }
 }

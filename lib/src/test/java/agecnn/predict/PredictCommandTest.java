@@ -1,6 +1,6 @@
 package agecnn.predict;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.nets.weights.WeightStore;
 import agecnn.testing.LoopbackHttp;
 import agecnn.testing.TestImages;
@@ -99,7 +99,7 @@ class PredictCommandTest {
 
     @Test
     void theDetectorsModelIsLookedForInWeightsDirAndTheOldSettingIsRefused() {
-        Params p = PredictCommand.settings(Map.of("WEIGHTS_DIR", "w"), project);
+        Settings p = PredictCommand.settings(Map.of("WEIGHTS_DIR", "w"), project);
         WeightStore store = WeightStore.of(p);
         assertEquals(project.resolve("w"), store.localDir());
         assertEquals(project.resolve("data/cache/weights"), store.cacheDir());

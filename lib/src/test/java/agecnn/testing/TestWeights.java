@@ -1,6 +1,6 @@
 package agecnn.testing;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.nets.weights.WeightFile;
 import agecnn.nets.weights.WeightStore;
 import org.junit.jupiter.api.Assumptions;
@@ -39,7 +39,7 @@ public final class TestWeights {
      */
     public static Path fetched(WeightFile file) {
         try {
-            return WeightStore.of(Params.of(Map.of("PROJECT_DIR", project().toString(), "WEIGHTS_DIR", dir().toString()))).resolve(file);
+            return WeightStore.of(Settings.of(Map.of("PROJECT_DIR", project().toString(), "WEIGHTS_DIR", dir().toString()))).resolve(file);
         } catch (IOException e) {
             Assumptions.abort("cannot have " + file.fileName() + ": " + e.getMessage());
             return null;

@@ -1,6 +1,6 @@
 package agecnn.testing;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.AgeBins;
 import agecnn.data.CleanData;
 import agecnn.data.ImageIndex;
@@ -34,6 +34,6 @@ public final class TinyData {
         p.putAll(more);
         ImageIndex index = ImageIndex.build(images, 0, 1);
         CleanData clean = CleanData.scrub(index.images());
-        return new PreparedData(Params.of(p), index, clean, Split.balanced(clean.table(), train, val, test, 1));
+        return new PreparedData(Settings.of(p), index, clean, Split.balanced(clean.table(), train, val, test, 1));
     }
 }

@@ -75,7 +75,7 @@ class TransferTrainingTest {
         TestWeights.file(WeightFile.MOBILENET_V1_025.fileName());
         PreparedData data = TinyData.scrubbed(tmp, 3, 1, 1, 1, Map.of("MODELS", "mobilenet,squeezenet", "WEIGHTS_DIR", weights.toString(),
                 "TRANSFER_IMAGE_SIZE", "48", "TRAINABLE_BLOCKS", "1", "EPOCHS", "1", "BATCH_SIZE", "6", "LEARNING_RATE", "0.002"));
-        TrainingSession session = TrainingSession.start(data.params(), data, Progress.quiet());
+        TrainingSession session = TrainingSession.start(data.settings(), data, Progress.quiet());
         Table models = session.models();
         assertEquals(0.002, models.doubleColumn("learning_rate").getDouble(0), 1e-12, "mobilenet, in the models table");
         assertEquals(0.0002, models.doubleColumn("learning_rate").getDouble(1), 1e-12, "squeezenet, in the models table");

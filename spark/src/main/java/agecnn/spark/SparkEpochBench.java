@@ -1,6 +1,6 @@
 package agecnn.spark;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.CleanData;
 import agecnn.data.ImageIndex;
 import agecnn.data.Split;
@@ -51,13 +51,13 @@ public final class SparkEpochBench {
         int averaging = a.length > 5 ? Integer.parseInt(a[5]) : SparkEpochFitter.DEFAULT_AVERAGING;
         long seed = 42;
         Path runDir = Files.createTempDirectory("agecnn-bench");
-        Params params = Params.of(Map.of("PROJECT_DIR", Params.fromEnvironment().projectDir.toString(), "IMAGE_SIZE", Integer.toString(size),
+        Settings settings = Settings.of(Map.of("PROJECT_DIR", Settings.fromEnvironment().paths().projectDir().toString(), "IMAGE_SIZE", Integer.toString(size),
                 "RUN_DIR", runDir.toString(), "MODELS", StudyCnn.NAME, "EPOCHS", Integer.toString(epochs),
                 "BATCH_SIZE", Integer.toString(batch), "EPOCH_IMAGES", "0", "PATIENCE", "0", "SEED", Long.toString(seed)));
         ImageIndex index = ImageIndex.build(Path.of(System.getenv("UTKFACE_DIR")), perBin, seed);
         CleanData clean = CleanData.scrub(index.images());
         Split split = Split.balanced(clean.table(), perBin * 8 / 10, perBin / 10, perBin / 10, seed);
-        PreparedData data = new PreparedData(params, index, clean, split);
+        PreparedData data = new PreparedData(settings, index, clean, split);
         data.cache();
         Progress progress = new Progress("", System.out, null, Duration.ofSeconds(30));
 
@@ -71,12 +71,12 @@ public final class SparkEpochBench {
             }
             label = "this machine (" + Nd4j.getEnvironment().maxMasterThreads() + " libnd4j / " + Nd4j.factory().blas().getMaxThreads()
                     + " BLAS threads)";
-            score = TrainingSession.start(params, data, progress).train(StudyCnn.NAME);
+            score = TrainingSession.start(settings, data, progress).train(StudyCnn.NAME);
         } else {
             try (JavaSparkContext sc = SparkContexts.open(mode, "bench")) {
                 SparkEpochFitter fitter = new SparkEpochFitter(sc, 0, averaging, seed);
                 label = fitter.summary();
-                score = TrainingSession.start(params, data, progress).trainingOn(fitter).train(StudyCnn.NAME);
+                score = TrainingSession.start(settings, data, progress).trainingOn(fitter).train(StudyCnn.NAME);
             }
         }
         double cpu = cpuSeconds() - cpu0;

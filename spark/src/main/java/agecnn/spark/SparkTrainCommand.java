@@ -1,6 +1,7 @@
 package agecnn.spark;
 
-import agecnn.config.Params;
+import agecnn.config.Setting;
+import agecnn.config.Settings;
 import agecnn.config.RunRecord;
 import agecnn.nets.FastPath;
 import agecnn.run.TrainingSession;
@@ -42,57 +43,53 @@ public final class SparkTrainCommand {
             System.exit(stop.getAsInt());
             return;
         }
-        // the options stand for their parameters: Params reads system properties first
+        // the options stand for their parameters: Settings reads system properties first
         if (o.models != null) System.setProperty("MODELS", o.models);
         if (o.epochs != null) System.setProperty("EPOCHS", o.epochs.toString());
-        Params params = Params.fromEnvironment();
-        if (!given("RUN_DIR")) {
-            System.setProperty("RUN_DIR", params.projectDir.resolve("reports").resolve(defaultRunId(params)).toString());
-            params = Params.fromEnvironment();
+        Settings settings = Settings.fromEnvironment();
+        if (Settings.environment(Setting.RUN_DIR) == null) {
+            System.setProperty("RUN_DIR", settings.paths().projectDir().resolve("reports").resolve(defaultRunId(settings)).toString());
+            settings = Settings.fromEnvironment();
         }
         System.setProperty("java.awt.headless", "true");
         FastPath.enable();
-        System.out.println("agecnn train on Spark (" + o.master + ")\n" + params);
-        PreparedData data = PreparedData.load(params);
+        System.out.println("agecnn train on Spark (" + o.master + ")\n" + settings);
+        PreparedData data = PreparedData.load(settings);
 
         try (JavaSparkContext sc = SparkContexts.open(o.master, "agecnn train")) {
-            SparkEpochFitter fitter = new SparkEpochFitter(sc, o.workers, o.averaging, params.seed);
-            System.out.println("epochs on " + fitter.summary() + "; batches of " + params.batchSize + " per worker");
-            TrainingSession session = TrainingSession.start(params, data).trainingOn(fitter);
+            SparkEpochFitter fitter = new SparkEpochFitter(sc, o.workers, o.averaging, settings.seed());
+            System.out.println("epochs on " + fitter.summary() + "; batches of " + settings.training().batchSize() + " per worker");
+            TrainingSession session = TrainingSession.start(settings, data).trainingOn(fitter);
             System.out.println(session.models().print());
             session.trainAll();
             System.out.println(session.scores().print());
             Path metrics = session.save();
 
-            RunRecord record = new RunRecord(params.runDir);
-            params.asMap().forEach((k, v) -> record.put("parameters", k, v));
+            RunRecord record = new RunRecord(settings.paths().runDir());
+            settings.asMap().forEach((k, v) -> record.put("parameters", k, v));
             record.put("spark", "command", "./agecnn train --spark " + o.master);
             record.put("spark", "engine", fitter.describe());
             session.record(record);
 
             System.out.println("best model: " + session.best().name() + "; metrics in " + metrics);
-            System.out.println("run folder: " + params.runDir);
-            Path reports = params.projectDir.resolve("reports");
-            if (params.runDir.getParent().equals(reports)) {
-                System.out.println("notebooks 05 and 06 on it: RUN_ID=" + params.runDir.getFileName() + " ./agecnn run --only 05,06");
+            System.out.println("run folder: " + settings.paths().runDir());
+            Path reports = settings.paths().projectDir().resolve("reports");
+            if (settings.paths().runDir().getParent().equals(reports)) {
+                System.out.println("notebooks 05 and 06 on it: RUN_ID=" + settings.paths().runDir().getFileName() + " ./agecnn run --only 05,06");
             } else {
-                System.out.println("notebooks 05 and 06 on it: RUN_DIR=" + params.runDir + " ./agecnn run --only 05,06");
+                System.out.println("notebooks 05 and 06 on it: RUN_DIR=" + settings.paths().runDir() + " ./agecnn run --only 05,06");
             }
         }
     }
 
     /** RUN_ID if set (as ./agecnn run takes it), else spark-yyyyMMdd-HHmmss-profile, the time in UTC. */
-    static String defaultRunId(Params params) {
-        String id = System.getProperty("RUN_ID", System.getenv("RUN_ID"));
+    static String defaultRunId(Settings settings) {
+        String id = Settings.environment(Setting.RUN_ID);
         if (id != null && !id.isBlank()) return id.trim();
         return "spark-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
-                + params.profile.name().toLowerCase();
+                + settings.profile().name().toLowerCase();
     }
 
-    private static boolean given(String key) {
-        String v = System.getProperty(key, System.getenv(key));
-        return v != null && !v.isBlank();
-    }
 
     /**
      * The command line, read by picocli: {@code --spark MASTER} and the options that stand for

@@ -114,8 +114,8 @@ class SparkEpochFitterTest {
         SparkEpochFitter fitter = new SparkEpochFitter(sc, 2, 1, 7);
         double loss = fitter.fit(net, batches.iterator(), k -> {});
 
-        INDArray params = a.params().add(b.params()).divi(2), state = a.getUpdater().getStateViewArray().add(b.getUpdater().getStateViewArray()).divi(2);
-        double worst = params.sub(net.params()).amaxNumber().doubleValue();
+        INDArray settings = a.params().add(b.params()).divi(2), state = a.getUpdater().getStateViewArray().add(b.getUpdater().getStateViewArray()).divi(2);
+        double worst = settings.sub(net.params()).amaxNumber().doubleValue();
         assertTrue(worst < 1e-6, "parameters: the average of the two workers' (off by up to " + worst + ")");
         assertTrue(state.sub(net.getUpdater().getStateViewArray()).amaxNumber().doubleValue() < 1e-6, "Adam's state: the average too");
         assertEquals((a.score() + b.score()) / 2, loss, 1e-5, "the round's loss: the mean of the workers'");
@@ -124,9 +124,9 @@ class SparkEpochFitterTest {
     }
 
     /** A worker's copy of the network, as dl4j-spark makes it, at the driver's step count. */
-    static ComputationGraph copy(ComputationGraph net, INDArray params, INDArray updaterState, int iteration) {
+    static ComputationGraph copy(ComputationGraph net, INDArray settings, INDArray updaterState, int iteration) {
         ComputationGraph c = new ComputationGraph(net.getConfiguration().clone());
-        c.init(params.dup(), false);
+        c.init(settings.dup(), false);
         c.setUpdater(new ComputationGraphUpdater(c, updaterState.dup()));
         c.getConfiguration().setIterationCount(iteration);
         c.getConfiguration().setEpochCount(net.getConfiguration().getEpochCount());

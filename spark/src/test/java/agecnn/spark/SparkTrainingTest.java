@@ -1,6 +1,6 @@
 package agecnn.spark;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.data.CleanData;
 import agecnn.data.ImageIndex;
 import agecnn.data.IndexColumns;
@@ -123,7 +123,7 @@ class SparkTrainingTest {
         if (sc != null) sc.stop();
     }
 
-    static Params params(Path runDir) {
+    static Settings params(Path runDir) {
         Map<String, String> p = new HashMap<>();
         p.put("PROJECT_DIR", tmp.toString());
         p.put("RUN_DIR", runDir.toString());
@@ -135,7 +135,7 @@ class SparkTrainingTest {
         p.put("PATIENCE", "0");                 // every epoch on both, whatever validation does
         p.put("WEIGHTS_DIR", TestWeights.dir().toString());
         p.put("SEED", Long.toString(SEED));
-        return Params.of(p);
+        return Settings.of(p);
     }
 
     static Progress progress() {

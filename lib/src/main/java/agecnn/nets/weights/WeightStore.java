@@ -1,6 +1,6 @@
 package agecnn.nets.weights;
 
-import agecnn.config.Params;
+import agecnn.config.Settings;
 import agecnn.io.DownloadException;
 import agecnn.io.Fetcher;
 import agecnn.io.Sha256;
@@ -35,8 +35,8 @@ public final class WeightStore {
     }
 
     /** WEIGHTS_DIR, then {@code data/cache/weights}. */
-    public static WeightStore of(Params params) {
-        return new WeightStore(params.weightsDir, params.cacheDir().resolve("weights"));
+    public static WeightStore of(Settings settings) {
+        return new WeightStore(settings.paths().weightsDir(), settings.paths().cacheDir().resolve("weights"));
     }
 
     public Path localDir() { return localDir; }

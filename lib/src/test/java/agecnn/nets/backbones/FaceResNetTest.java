@@ -86,7 +86,7 @@ class FaceResNetTest {
         Map<String, String> common = Map.of("MODELS", "faceresnet", "WEIGHTS_DIR", tgz.getParent().toString(),
                 "TRANSFER_IMAGE_SIZE", "48");
         PreparedData data = TinyData.scrubbed(tmp.resolve("a"), 3, 1, 1, 1, common);
-        Table models = TrainingSession.start(data.params(), data, Progress.quiet()).models();
+        Table models = TrainingSession.start(data.settings(), data, Progress.quiet()).models();
         assertEquals(150, models.intColumn("input_px").getInt(0), "TRANSFER_IMAGE_SIZE does not change a network of fixed size");
         assertTrue(models.stringColumn("trained").get(0).startsWith("after conv128_2/relu"), models.stringColumn("trained").get(0));
         assertEquals(1e-4, models.doubleColumn("learning_rate").getDouble(0), 1e-12, "a tenth: no batch normalization");
@@ -94,7 +94,7 @@ class FaceResNetTest {
         Map<String, String> given = new java.util.HashMap<>(common);
         given.put("TRAINABLE_BLOCKS", "2");
         PreparedData data2 = TinyData.scrubbed(tmp.resolve("b"), 3, 1, 1, 1, given);
-        Table models2 = TrainingSession.start(data2.params(), data2, Progress.quiet()).models();
+        Table models2 = TrainingSession.start(data2.settings(), data2, Progress.quiet()).models();
         assertTrue(models2.stringColumn("trained").get(0).startsWith("after conv256_1/relu"), models2.stringColumn("trained").get(0));
     }
 }
