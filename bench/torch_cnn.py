@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The baseline CNN of agecnn.bench.BenchCnn in PyTorch, timed the way SpeedBench times DL4J.
+"""The benchmark CNN of agecnn.bench.BenchCnn (not the notebooks' baseline) in PyTorch, timed the way SpeedBench times DL4J.
 
 3x [conv3x3 same + relu + maxpool2] (32/64/128), dense 128 relu, linear to the classes
 (softmax inside the cross-entropy loss), Adam 1e-3, float32, NCHW, random data of the given
