@@ -1,11 +1,12 @@
 package agecnn.notebook;
 
+import java.util.Locale;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
- * A Tablesaw table as a notebook shows it: an HTML table (caption, header, one row per row),
+ * A Tablesaw table as a notebook shows it: an HTML table (its name as the caption, a header, one row per row),
  * and Tablesaw's text layout as the plain-text fallback. Every cell is the column's own
  * formatted text ({@code Column.getString}), so numbers read exactly as in the text layout, and
  * a missing value is an empty cell there as here. Text columns are aligned left, numbers right.
@@ -28,8 +29,11 @@ final class TableHtml {
         int head = cut ? MAX_ROWS / 2 : rows;
         StringBuilder sb = new StringBuilder("<table>\n");
         String caption = t.name() == null ? "" : t.name();
-        if (cut) caption += (caption.isEmpty() ? "" : " ") + String.format("(%,d rows, %,d shown)", rows, MAX_ROWS);
-        if (!caption.isEmpty()) sb.append("<caption>").append(escape(caption)).append("</caption>\n");
+        if (cut) caption += (caption.isEmpty() ? "" : " ") + String.format(Locale.ROOT, "(%,d rows, %,d shown)", rows, MAX_ROWS);
+        // the title reads as a heading over the table, on one line, however narrow the table
+        if (!caption.isEmpty()) {
+            sb.append("<caption style=\"text-align:left;white-space:nowrap\">").append(escape(caption)).append("</caption>\n");
+        }
         sb.append("<thead><tr>");
         for (int c = 0; c < cols; c++) {
             sb.append("<th").append(align(t.column(c))).append('>').append(escape(t.column(c).name())).append("</th>");
@@ -39,7 +43,7 @@ final class TableHtml {
         if (cut) {
             int from = head + 1, to = rows - MAX_ROWS / 2;
             sb.append("<tr><td colspan=\"").append(Math.max(1, cols)).append("\" style=\"text-align:center\">")
-                    .append(escape(String.format("\u2026 rows %,d to %,d not shown \u2026", from, to))).append("</td></tr>\n");
+                    .append(escape(String.format(Locale.ROOT, "\u2026 rows %,d to %,d not shown \u2026", from, to))).append("</td></tr>\n");
             for (int r = rows - MAX_ROWS / 2; r < rows; r++) row(sb, t, r);
         }
         return sb.append("</tbody>\n</table>").toString();
@@ -48,7 +52,7 @@ final class TableHtml {
     /** Tablesaw's text layout of the same rows (all of them up to {@value #MAX_ROWS}). */
     static String text(Table t) {
         if (t.rowCount() <= MAX_ROWS) return t.printAll();
-        return t.print(MAX_ROWS) + String.format("%n(%,d rows, %,d shown)", t.rowCount(), MAX_ROWS);
+        return t.print(MAX_ROWS) + String.format(Locale.ROOT, "%n(%,d rows, %,d shown)", t.rowCount(), MAX_ROWS);
     }
 
     private static void row(StringBuilder sb, Table t, int r) {
