@@ -5,6 +5,8 @@ import agecnn.config.RunRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * What the first code cell of every notebook calls: reads the parameters, prints them,
@@ -35,5 +37,13 @@ public final class Notebook {
     /** The run record of these parameters' run folder. */
     public static RunRecord record(Settings settings) {
         return new RunRecord(settings.paths().runDir());
+    }
+
+    /**
+     * Records the file names of figures a notebook saved (the paths {@link Show#chart} and
+     * {@link Show#image} return) as {@code section.key} in run.json, in the order given.
+     */
+    public static void recordFigures(Settings settings, String section, String key, Path... figures) {
+        record(settings).put(section, key, Arrays.stream(figures).map(f -> f.getFileName().toString()).toList());
     }
 }

@@ -1,6 +1,8 @@
 package agecnn.run;
 
+import agecnn.eval.Evaluation;
 import agecnn.nets.SavedModel;
+import agecnn.tensors.PreparedData;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,6 +60,16 @@ public final class RunModels {
 
     /** The name of the model saved as best.zip, or null when there is none. */
     public String best() { return best; }
+
+    /**
+     * Every model scored on the images of {@code split} (each at its own input size), in this
+     * listing's order, with the best and the baseline chosen as {@link ModelEvaluations} says.
+     */
+    public ModelEvaluations evaluate(PreparedData data, String split) throws IOException {
+        List<Evaluation> all = new ArrayList<>();
+        for (Path f : byName.values()) all.add(Evaluation.of(SavedModel.load(f), data, split));
+        return new ModelEvaluations(all, best, baseline());
+    }
 
     /** The first model whose name contains "baseline", or null. */
     public String baseline() {

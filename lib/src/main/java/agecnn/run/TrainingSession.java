@@ -125,6 +125,9 @@ public final class TrainingSession {
 
     public TrainingPlan plan() { return plan; }
 
+    /** The data the session trains on (the split, its class weights, the tensor cache). */
+    public PreparedData data() { return data; }
+
     /**
      * Trains every model from now on through {@code fitter} (e.g. on Spark); by default this
      * machine ({@link EpochFitter#local()}). For a model trained on cached backbone outputs only

@@ -55,6 +55,16 @@ class ScoringModelsTest {
             assertEquals(12, ev.binAgeTable().rowCount());
         }
         assertEquals(16, data.cache().imageSize(), "IMAGE_SIZE's cache is still the default one");
+
+        // all at once, as 05 asks: the same scores, in the same order, best.zip's model as the best
+        var scored = models.evaluate(data, Split.TEST);
+        assertEquals(List.of("baseline", "small-cnn"), scored.all().stream().map(Evaluation::model).toList());
+        assertEquals("small-cnn", scored.best().model());
+        assertEquals("baseline", scored.baseline().model());
+        for (Evaluation ev : scored.all()) {
+            Evaluation alone = Evaluation.of(agecnn.nets.SavedModel.load(models.models().get(ev.model())), data, Split.TEST);
+            assertEquals(alone.metrics().summary(), ev.metrics().summary(), ev.model());
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -70,9 +71,29 @@ class InterpretNotebookIT {
         }
         String nb = Files.readString(runDir.resolve("notebooks/05_interpret.ipynb"));
         assertEquals(3, count(nb, "\"image/png\""), "two heat maps and the gallery shown inline");
-        for (String s : new String[]{"models on the test images", "per-bin scores", "age standing for each bin", "macro"}) {
-            assertTrue(nb.contains(s), "05 shows '" + s + "'");
+        ExecutedNotebook executed = ExecutedNotebook.read(runDir.resolve("notebooks/05_interpret.ipynb"));
+        List<JsonObject> comparison = executed.tables("models on the test images");
+        assertEquals(1, comparison.size(), "the comparison is shown once, as an HTML table");
+        String html = ExecutedNotebook.join(comparison.get(0).get("text/html")), text = ExecutedNotebook.join(comparison.get(0).get("text/plain"));
+        for (String m : models.models().keySet()) {
+            assertTrue(html.contains(">" + m) && text.contains(m), m + " in the comparison");
         }
+        assertEquals(1, executed.tables("per-bin scores").size());
+        assertTrue(nb.contains("age standing for each bin"), "05 shows the bins' ages");
+
+        // what it found: the best model and the baseline as recorded, with their accuracy, and the best's hardest bins
+        JsonObject chosen = run.getAsJsonObject("facts").getAsJsonObject("interpret_figures");
+        String best = chosen.get("best").getAsString(), baseline = chosen.get("baseline").getAsString();
+        assertEquals(models.best(), best);
+        String found = executed.lastOutput();
+        assertTrue(executed.lastSource().contains("Findings.interpret"), executed.lastSource());
+        assertTrue(found.startsWith("Best model: " + best + ", accuracy " + Findings.pct(scores.getAsJsonObject(best).get("accuracy").getAsDouble())
+                + " (95% interval "), found);
+        if (!baseline.equals(best)) {
+            assertTrue(found.contains("\nBaseline: " + baseline + ", accuracy "
+                    + Findings.pct(scores.getAsJsonObject(baseline).get("accuracy").getAsDouble()) + " (95% interval "), found);
+        }
+        assertTrue(found.contains("\nHardest bins for " + best + " (lowest recall): "), found);
     }
 
     /** The status run.json gives a notebook, or "not run". */

@@ -13,6 +13,8 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -128,8 +130,19 @@ class ModelNotebookIT {
         }
         assertEquals(figures.size(), pngs, "each figure shown once");
         assertTrue(nb.contains("images/s"), "training progress is shown");
-        assertTrue(nb.contains("against the targets"), "the targets table is shown");
+        ExecutedNotebook executed = ExecutedNotebook.read(RUN_DIR.resolve("notebooks/04_model.ipynb"));
+        for (String table : List.of("against the targets", "scores", "models", "class weights")) {
+            assertEquals(1, executed.tables(table).size(), "the " + table + " table is shown once, as HTML");
+        }
         assertTrue(Files.readString(RUN_DIR.resolve("progress.log")).contains("[baseline] epoch 1/"));
+    }
+
+    @Test
+    void endsWithEachModelsScoresAndTheBest() throws IOException {
+        Path csv = RUN_DIR.resolve("scores.csv");
+        Table scores = Table.read().csv(CsvReadOptions.builder(csv.toFile())
+                .columnTypes(ScoreTable.table(List.of()).typeArray()).tableName("scores"));
+        NotebooksIT.assertEndsWithFindings(RUN_DIR, "04_model", Findings.training(scores, metrics.get("best_model").getAsString()));
     }
 
     @Test

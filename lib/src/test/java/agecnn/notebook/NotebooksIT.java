@@ -89,9 +89,30 @@ class NotebooksIT {
         }
         // the report keeps the same split the work folder has
         assertEquals(Files.readString(WORK.resolve("split.csv")), Files.readString(RUN_DIR.resolve("split.csv")));
-        // the executed 02 prints the per-bin counts table
-        String nb = Files.readString(RUN_DIR.resolve("notebooks/02_scrub.ipynb"));
-        assertTrue(nb.contains("images per bin and split"), "02_scrub shows the split counts");
+        // the executed 02 shows the per-bin counts table, as HTML with its text layout beside it
+        List<JsonObject> shown = ExecutedNotebook.read(RUN_DIR.resolve("notebooks/02_scrub.ipynb")).tables("images per bin and split");
+        assertEquals(1, shown.size(), "02_scrub shows the split counts once");
+        String text = ExecutedNotebook.join(shown.get(0).get("text/plain"));
+        assertTrue(text.contains("images per bin and split") && text.contains("(74-120)"), text);
+    }
+
+    @Test
+    void eachNotebookEndsWithWhatItFoundInThisRun() throws IOException {
+        var data = agecnn.tensors.PreparedData.load(settings);
+        assertEndsWithFindings("01_obtain", Findings.obtain(ImageIndex.load(WORK), settings.data().maxPerBin()));
+        assertEndsWithFindings("02_scrub", Findings.scrub(data));
+        assertEndsWithFindings("03_explore", Findings.explore(data.clean().table()));
+    }
+
+    /** The notebook's last code cell prints its findings, and they are what the library finds in the run's results. */
+    static void assertEndsWithFindings(Path runDir, String notebook, String expected) throws IOException {
+        ExecutedNotebook nb = ExecutedNotebook.read(runDir.resolve("notebooks").resolve(notebook + ".ipynb"));
+        assertTrue(nb.lastSource().contains("Findings."), notebook + " ends with: " + nb.lastSource());
+        assertEquals(expected, nb.lastOutput().stripTrailing(), notebook);
+    }
+
+    static void assertEndsWithFindings(String notebook, String expected) throws IOException {
+        assertEndsWithFindings(RUN_DIR, notebook, expected);
     }
 
     @Test

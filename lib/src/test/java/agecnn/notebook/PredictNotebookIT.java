@@ -73,6 +73,18 @@ class PredictNotebookIT {
         // the ONNX detector finds turned faces too; the Haar fallback (no detector file, offline) may miss them
         boolean onnx = facts.get("detector").getAsString().contains("ONNX");
         assertTrue(framed >= (onnx ? 2 : 1), "placed faces found and framed by " + facts.get("detector") + ": " + facts);
+
+        // what it found, from what it recorded: the model, the array and file, the scene, and the URL giving the scene's answer
+        ExecutedNotebook executed = ExecutedNotebook.read(runDir.resolve("notebooks/06_predict.ipynb"));
+        String found = executed.lastOutput();
+        assertTrue(executed.lastSource().contains("Findings.predict"), executed.lastSource());
+        assertTrue(found.startsWith("Model " + facts.get("model").getAsString() + ", face detector " + facts.get("detector").getAsString() + "."),
+                found);
+        assertTrue(found.contains(") as an array: (") && found.contains("\nThe same image as a file: ("), found);
+        assertTrue(found.contains(String.format("%nThe scene: %d faces placed, %d found, %d framed as placed", 3,
+                facts.get("scene_faces_found").getAsInt(), framed)), found);
+        assertTrue(found.contains("\nThe scene from a URL: the same faces and predictions as from the file."), found);
+        assertEquals(1, executed.tables("predictions").size(), "the predictions table is shown as HTML");
     }
 
     /** The text outputs of all code cells, joined. */

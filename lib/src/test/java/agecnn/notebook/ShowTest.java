@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,8 +124,28 @@ class ShowTest {
             System.setOut(out);
         }
         String printed = buffer.toString();
-        assertTrue(printed.contains("Numbers"), printed);
-        assertTrue(printed.contains("3"), printed);
+        assertEquals(t.printAll() + System.lineSeparator() + System.lineSeparator(), printed, "outside the kernel: the text layout");
+    }
+
+    @Test
+    void insideAKernelATableIsOneDisplayWithHtmlAndText() {
+        FakeApp.kernel = new FakeKernel();
+        Map<String, String> bundle = new LinkedHashMap<>();
+        bundle.put("text/html", "<table></table>");
+        bundle.put("text/plain", "t");
+        assertTrue(Show.displayData(bundle, FakeDisplayData.class.getName(), FakeApp.class.getName()));
+        assertEquals(1, FakeApp.kernel.shown.size());
+        assertEquals(bundle, FakeApp.kernel.shown.get(0).data);
+    }
+
+    @Test
+    void withoutARunningKernelNothingIsDisplayed() {
+        FakeApp.kernel = null;
+        assertFalse(Show.displayData(Map.of("text/plain", "t"), FakeDisplayData.class.getName(), FakeApp.class.getName()));
+        assertFalse(Show.displayData(Map.of("text/plain", "t"), Show.KERNEL_DISPLAY_DATA, Show.KERNEL_APP));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Show.displayData(Map.of("text/plain", "t"), FakeDisplayData.class.getName(), String.class.getName()));
+        assertTrue(e.getMessage().contains("kernel"), e.getMessage());
     }
 
     /** Stands in for the kernel's Global. */
@@ -131,6 +155,34 @@ class ShowTest {
         public static String display(Object o) {
             shown = o;
             return "id";
+        }
+    }
+
+    /** Stands in for the kernel's DisplayData: a MIME bundle. */
+    public static final class FakeDisplayData {
+        final Map<String, Object> data = new LinkedHashMap<>();
+
+        public static FakeDisplayData withType(String mime, String content) {
+            FakeDisplayData d = new FakeDisplayData();
+            d.data.put(mime, content);
+            return d;
+        }
+
+        public void putData(String mime, Object content) {
+            data.put(mime, content);
+        }
+    }
+
+    /** Stands in for the kernel's MainApp and its running kernel. */
+    public static final class FakeApp {
+        public static FakeKernel kernel;
+    }
+
+    public static final class FakeKernel {
+        final List<FakeDisplayData> shown = new ArrayList<>();
+
+        public void display(FakeDisplayData d) {
+            shown.add(d);
         }
     }
 
