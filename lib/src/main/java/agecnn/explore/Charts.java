@@ -86,7 +86,7 @@ public final class Charts {
         PieChart chart = new PieChart(WIDTH, HEIGHT);
         chart.setTitle("Share of images per age bin");
         PieStyler s = chart.getStyler();
-        common(s);
+        style(s);
         s.setLabelType(PieStyler.LabelType.NameAndPercentage);
         s.setLabelsDistance(1.12);
         s.setLabelsFontColor(Color.DARK_GRAY);
@@ -147,7 +147,7 @@ public final class Charts {
         chart.setXAxisTitle(xTitle);
         chart.setYAxisTitle(yTitle);
         CategoryStyler s = chart.getStyler();
-        common(s);
+        style(s);
         s.setYAxisMin(0.0);
         s.setYAxisDecimalPattern("#,##0");
         s.setPlotGridVerticalLinesVisible(false);
@@ -156,7 +156,8 @@ public final class Charts {
         return chart;
     }
 
-    private static void common(Styler s) {
+    /** The project's chart style: white background, one title and legend font, no title box. */
+    static void style(Styler s) {
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotBackgroundColor(Color.WHITE);
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

@@ -1,7 +1,7 @@
 package agecnn.notebook;
 
 import agecnn.config.Settings;
-import agecnn.run.ScoreCharts;
+import agecnn.explore.ScoreCharts;
 import agecnn.run.TrainingSession;
 import agecnn.train.History;
 import java.io.IOException;

@@ -53,7 +53,7 @@ class ArchitectureTest {
                 .whereLayer("predict").mayOnlyBeAccessedByLayers("notebook")
                 .whereLayer("explore").mayOnlyBeAccessedByLayers("notebook")
                 .whereLayer("run").mayOnlyBeAccessedByLayers("predict", "notebook")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("run", "predict", "notebook")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("run", "explore", "predict", "notebook")
                 .whereLayer("eval").mayOnlyBeAccessedByLayers("train", "run", "predict", "notebook")
                 .whereLayer("nets").mayOnlyBeAccessedByLayers("eval", "train", "run", "predict", "notebook")
                 .whereLayer("tensors").mayOnlyBeAccessedByLayers("nets", "eval", "train", "run", "explore", "predict", "notebook")

@@ -1,6 +1,7 @@
 package agecnn.run;
 
 import agecnn.eval.Metrics;
+import agecnn.explore.ScoreCharts;
 import agecnn.run.PeerTargets;
 import agecnn.eval.Scoring;
 import agecnn.testing.Nets;

@@ -1,4 +1,4 @@
-package agecnn.run;
+package agecnn.explore;
 
 import agecnn.train.EpochStats;
 import agecnn.train.History;
@@ -33,7 +33,7 @@ public final class ScoreCharts {
         c.addSeries("test", models, scores.doubleColumn("test_accuracy").asList());
         c.addSeries("test, one-off", models, scores.doubleColumn("test_one_off").asList());
         var s = c.getStyler();
-        style(s);
+        Charts.style(s);
         s.setYAxisMin(0.0);
         s.setYAxisMax(1.0);
         s.setYAxisDecimalPattern("0%");
@@ -56,7 +56,7 @@ public final class ScoreCharts {
         add(c, "train loss", epochs, h.epochs().stream().mapToDouble(EpochStats::trainLoss).toArray(), 1, COLORS[0], true);
         add(c, "validation loss", epochs, h.epochs().stream().mapToDouble(EpochStats::valLoss).toArray(), 1, COLORS[1], true);
         var s = c.getStyler();
-        style(s);
+        Charts.style(s);
         s.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         s.setXAxisDecimalPattern("0");
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -74,12 +74,4 @@ public final class ScoreCharts {
                 new float[] {6f, 4f}, 0f));
     }
 
-    private static void style(Styler s) {
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        s.setLegendBorderColor(Color.LIGHT_GRAY);
-        s.setChartTitleBoxVisible(false);
-    }
 }
