@@ -86,7 +86,7 @@ public final class Evaluation {
             source = "mean age of this split's training images in the bin (the model carries none)";
         }
         ImageExamples images = new ImageExamples(cache, files, data.split().bins(split), ages);
-        return new Evaluation(info.name(), info, files, ages, Scoring.probabilities(saved, images, BATCH), binAges, source);
+        return new Evaluation(info.name(), info, files, ages, Predictions.probabilities(saved, images, BATCH), binAges, source);
     }
 
     private static Map<String, Integer> ages(Table table) {

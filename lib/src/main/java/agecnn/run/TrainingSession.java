@@ -5,7 +5,7 @@ import agecnn.config.RunRecord;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Metrics;
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.Networks;
 import agecnn.nets.SavedModel;
@@ -217,9 +217,9 @@ public final class TrainingSession {
         ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of());
         SavedModel model = new SavedModel(r.net(), info);
         ImageExamples test = examples(Split.TEST, p.imageSize());
-        float[][] probs = Scoring.probabilities(model, test, PREDICT_BATCH);
+        float[][] probs = Predictions.probabilities(model, test, PREDICT_BATCH);
         Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
-        ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Scoring.loss(probs, test.bins()), r.seconds(),
+        ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Predictions.loss(probs, test.bins()), r.seconds(),
                 r.stopReason());
         engines.put(name, fitter.summary());
         model = new SavedModel(r.net(), info.withMetrics(RunFiles.metrics(score, fitter.summary())));

@@ -1,6 +1,6 @@
 package agecnn.train;
 
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.io.Sha256;
 import agecnn.tensors.Examples;
 import com.google.gson.JsonArray;
@@ -145,8 +145,8 @@ public final class Trainer {
             double fitLoss = fitter.fit(net, batches(train, bins, order, n, augment, mix), k -> progress.batch(done[0] += k));
             progress.finish();
             double fitSeconds = (System.nanoTime() - t0) / 1e9;
-            double[] tr = Scoring.accuracyAndLoss(net, train, trainSample, plan.batchSize() * 2);
-            double[] va = Scoring.accuracyAndLoss(net, val, valAll, plan.batchSize() * 2);
+            double[] tr = Predictions.accuracyAndLoss(net, train, trainSample, plan.batchSize() * 2);
+            double[] va = Predictions.accuracyAndLoss(net, val, valAll, plan.batchSize() * 2);
             EpochStats stats = new EpochStats(e + 1, fitLoss, tr[1], tr[0], va[1], va[0], plan.learningRate(e),
                     (System.nanoTime() - t0) / 1e9, n / fitSeconds);
             boolean improved = state.history.size() == 0 || stats.valAccuracy() > state.history.best().valAccuracy();

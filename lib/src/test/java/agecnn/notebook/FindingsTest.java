@@ -11,7 +11,7 @@ import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Evaluation;
 import agecnn.eval.Metrics;
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.run.ModelEvaluations;
 import agecnn.run.ModelScore;
 import agecnn.run.RunMetrics;
@@ -145,7 +145,7 @@ class FindingsTest {
         p[1][6] = 1;
         p[2][2] = 1;
         Metrics m = new Metrics(new int[] {0, 5, 11}, new int[] {2, 30, 80}, p, Nets.BIN_AGES);
-        return new ModelScore(name, name + " backbone", 64, new History(name, epochs), m, Scoring.loss(p, new int[] {0, 5, 11}), 42, "all");
+        return new ModelScore(name, name + " backbone", 64, new History(name, epochs), m, Predictions.loss(p, new int[] {0, 5, 11}), 42, "all");
     }
 
     @Test

@@ -3,7 +3,7 @@ package agecnn.run;
 import agecnn.eval.Metrics;
 import agecnn.explore.ScoreCharts;
 import agecnn.run.PeerTargets;
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.testing.Nets;
 import agecnn.train.EpochStats;
 import agecnn.train.History;
@@ -34,7 +34,7 @@ class ScoreTableTest {
         p[1][6] = 1;
         p[2][2] = 1;
         Metrics m = new Metrics(new int[] {0, 5, 11}, new int[] {2, 30, 80}, p, Nets.BIN_AGES);
-        return new ModelScore(name, name + " backbone", 64, new History(name, epochs), m, Scoring.loss(p, new int[] {0, 5, 11}), 42, "all");
+        return new ModelScore(name, name + " backbone", 64, new History(name, epochs), m, Predictions.loss(p, new int[] {0, 5, 11}), 42, "all");
     }
 
     @Test

@@ -2,7 +2,7 @@ package agecnn.train;
 
 import agecnn.run.TrainingSession;
 import agecnn.tensors.Examples;
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.nets.SavedModel;
 import agecnn.nets.StudyHead;
 import agecnn.nets.backbones.TransferNet;
@@ -126,8 +126,8 @@ class TransferTrainingTest {
         // the whole network on images gives what the trained part gave on the cached outputs
         TransferLearningHelper helper = new TransferLearningHelper(tn.graph(), tn.frozenUntil());
         FeatureExamples features = FeatureExamples.compute(tn.graph(), tn.frozenUntil(), val, 1, 0, 8, Progress.quiet(), tmp);
-        float[][] onFeatures = Scoring.probabilities(helper.unfrozenGraph(), features, 8);
-        float[][] onImages = Scoring.probabilities(tn.graph(), val, 8);
+        float[][] onFeatures = Predictions.probabilities(helper.unfrozenGraph(), features, 8);
+        float[][] onImages = Predictions.probabilities(tn.graph(), val, 8);
         for (int i = 0; i < val.size(); i++) assertArrayEquals(onImages[i], onFeatures[i], 2e-3f, "image " + i);
         assertEquals(r.history().best().valAccuracy(), accuracy(onImages, val.bins()), 1.0 / val.size() + 1e-9);
     }

@@ -6,7 +6,7 @@ import agecnn.data.ImageIndex;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Metrics;
-import agecnn.eval.Scoring;
+import agecnn.eval.Predictions;
 import agecnn.io.Csv;
 import agecnn.nets.SavedModel;
 import agecnn.nets.StudyCnn;
@@ -157,8 +157,8 @@ class SparkTrainingTest {
     static double[] score(Path modelFile) throws IOException {
         SavedModel m = SavedModel.load(modelFile);
         ImageExamples ex = heldOut(m.info().imageSize());
-        float[][] p = Scoring.probabilities((ComputationGraph) m.net(), ex, 64);
-        return new double[] {accuracy(p, ex.bins()), Scoring.loss(p, ex.bins())};
+        float[][] p = Predictions.probabilities((ComputationGraph) m.net(), ex, 64);
+        return new double[] {accuracy(p, ex.bins()), Predictions.loss(p, ex.bins())};
     }
 
     static double accuracy(float[][] p, int[] bins) {
@@ -221,7 +221,7 @@ class SparkTrainingTest {
             assertEquals(m, saved.info().name());
             ImageExamples test = new ImageExamples(data.cache(saved.info().imageSize()), data.split().files(Split.TEST),
                     data.split().bins(Split.TEST), new int[data.split().files(Split.TEST).size()]);
-            double acc = accuracy(Scoring.probabilities(saved, test, 128), test.bins());
+            double acc = accuracy(Predictions.probabilities(saved, test, 128), test.bins());
             assertEquals(sparkMetrics.getAsJsonObject("models").getAsJsonObject(m).get("test_accuracy").getAsDouble(), acc, 1e-9, m);
         }
         // the baseline's saved model is its best checkpoint, output for output

@@ -9,13 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
-/** A network's bin probabilities for examples, and the scores the trainer records from them. */
-public final class Scoring {
+/** The one batched prediction path: a network's bin probabilities for examples, and the loss and accuracy the trainer records from them. */
+public final class Predictions {
 
     /** Smallest probability taken into a log, so one confident mistake cannot make the loss infinite. */
     private static final double EPS = 1e-7;
 
-    private Scoring() {}
+    private Predictions() {}
 
     /**
      * The project's one batched prediction path: {@code model}'s bin probabilities
