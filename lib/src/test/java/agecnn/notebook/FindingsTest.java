@@ -1,5 +1,6 @@
 package agecnn.notebook;
 
+import static agecnn.testing.ModelScores.score;
 import static agecnn.testing.RunFolders.model;
 import static agecnn.testing.RunFolders.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,19 +135,6 @@ class FindingsTest {
 
     // ---- 04
 
-    static ModelScore score(String name, double... valAccuracies) {
-        List<EpochStats> epochs = new ArrayList<>();
-        for (int i = 0; i < valAccuracies.length; i++) {
-            epochs.add(new EpochStats(i + 1, 2.0 - i * 0.1, 1.9 - i * 0.1, 0.3 + 0.05 * i, 2.1 - i * 0.05, valAccuracies[i], 1e-3, 10, 100));
-        }
-        // three test images, bins 0, 5, 11: right, one off, wrong
-        float[][] p = new float[3][12];
-        p[0][0] = 1;
-        p[1][6] = 1;
-        p[2][2] = 1;
-        Metrics m = new Metrics(new int[] {0, 5, 11}, new int[] {2, 30, 80}, p, Nets.BIN_AGES);
-        return new ModelScore(name, name + " backbone", 64, new History(name, epochs), m, Predictions.loss(p, new int[] {0, 5, 11}), 42, "all");
-    }
 
     @Test
     void trainingGivesEachModelsScoresAgainstTheBestTargetsAndTheBest() {
