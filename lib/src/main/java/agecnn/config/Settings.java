@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -27,11 +26,12 @@ public final class Settings {
      */
     public enum SplitProtocol { BALANCED_EVAL, BALANCED, ALL }
 
-    /** The images: where they are and at which size the models trained from scratch see them. */
-    public record Data(Path utkfaceDir, int imageSize, int maxPerBin) {
-        /** Null when not given: {@code agecnn.data.DataLocator} searches then. */
-        @Override public Path utkfaceDir() { return utkfaceDir; }
-    }
+    /**
+     * The images: where they are and at which size the models trained from scratch see them.
+     *
+     * @param utkfaceDir null when not given: {@code agecnn.data.DataLocator} searches then
+     */
+    public record Data(Path utkfaceDir, int imageSize, int maxPerBin) {}
 
     /**
      * How the images are split.
@@ -332,12 +332,12 @@ public final class Settings {
         public Builder epochs(int v) { epochs = positive(Setting.EPOCHS, v); return this; }
         public Builder epochImages(int v) { epochImages = nonNegative(Setting.EPOCH_IMAGES, v); return this; }
         public Builder batchSize(int v) { batchSize = positive(Setting.BATCH_SIZE, v); return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
-        public Builder lrDecay(double v) { lrDecay = v; return this; }
+        public Builder learningRate(double v) { learningRate = positive(Setting.LEARNING_RATE, v); return this; }
+        public Builder lrDecay(double v) { lrDecay = positive(Setting.LR_DECAY, v); return this; }
         public Builder patience(int v) { patience = nonNegative(Setting.PATIENCE, v); return this; }
         public Builder augment(boolean v) { augment = v; return this; }
-        public Builder labelSpread(double v) { labelSpread = v; return this; }
-        public Builder mixup(double v) { mixup = v; return this; }
+        public Builder labelSpread(double v) { labelSpread = nonNegative(Setting.LABEL_SPREAD, v); return this; }
+        public Builder mixup(double v) { mixup = nonNegative(Setting.MIXUP, v); return this; }
         public Builder featureViews(int v) { featureViews = positive(Setting.FEATURE_VIEWS, v); return this; }
         public Builder transferImageSize(int v) { transferImageSize = positive(Setting.TRANSFER_IMAGE_SIZE, v); return this; }
         /** TRAINABLE_BLOCKS given: then it holds for every backbone, else a backbone may have its own number. */
@@ -364,6 +364,16 @@ public final class Settings {
 
         private static int nonNegative(Setting s, int v) {
             if (v < 0) throw new IllegalArgumentException(s + " must be a whole number >= 0; got " + v);
+            return v;
+        }
+
+        private static double positive(Setting s, double v) {
+            if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(s + " must be a positive number; got " + v);
+            return v;
+        }
+
+        private static double nonNegative(Setting s, double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(s + " must be a number of 0 or more; got " + v);
             return v;
         }
     }
@@ -467,8 +477,4 @@ public final class Settings {
         return s == null || s.isBlank() ? null : s;
     }
 
-    /** The value of an optional path setting, for callers that prefer Optional. */
-    public static Optional<Path> optional(Path p) {
-        return Optional.ofNullable(p);
-    }
 }

@@ -135,6 +135,15 @@ class SettingsTest {
         assertTrue(e.getMessage().contains("WEIGHTS_DIR"), e.getMessage());
     }
 
+    @Test
+    void theBuilderRefusesWhatTheEnvironmentRefuses() {
+        Settings.Builder b = Settings.builder();
+        for (Runnable bad : new Runnable[] {() -> b.learningRate(0), () -> b.lrDecay(-1), () -> b.labelSpread(-0.5),
+                () -> b.mixup(Double.NaN), () -> b.epochs(0), () -> b.models(java.util.List.of())}) {
+            assertThrows(IllegalArgumentException.class, bad::run);
+        }
+    }
+
     private static void assertMessage(Map<String, String> env, String key) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.of(env));
         assertTrue(e.getMessage().startsWith(key), e.getMessage());
