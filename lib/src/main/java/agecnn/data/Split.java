@@ -378,8 +378,9 @@ public final class Split {
             Listing first = listed.get(c.at());
             boolean sameSplit = first.split().equals(l.split());
             change[f.at()] = sameSplit ? Change.REPEATED : Change.LEFT;
+            boolean named = first.file().equals(l.file()) || first.where().endsWith("/" + first.file());
             why[f.at()] = "its content" + copy + " is listed " + (sameSplit ? "already" : "in " + first.split()) + " at " + first.where()
-                    + (first.file().equals(l.file()) ? "" : " as " + first.file())
+                    + (named ? "" : " as " + first.file())
                     + (sameSplit ? ": kept once" : ": one image in two splits is a leak; it stays in " + first.split());
         }
         Table changes = emptyChanges();
@@ -436,8 +437,8 @@ public final class Split {
     public String describe() {
         if (source == null) return String.format("The split is made by SPLIT_PROTOCOL (no SPLIT_FILE): %,d images.", table.rowCount());
         return String.format("The split is read from %s, which lists %,d files: %,d stand for the byte-identical copy the scrub kept; "
-                        + "%,d left val or test because their content is also listed in train (or val before test); %,d were listed again "
-                        + "in the same split; %,d were dropped because their copies' ages fall in different bins. %,d images are in the split.",
+                        + "%,d left val or test because their content is also listed in train (or val before test); %,d repeat a content "
+                        + "already listed in the same split; %,d were dropped because their copies' ages fall in different bins. %,d images are in the split.",
                 source, listed, changed(Change.REMAPPED), changed(Change.LEFT), changed(Change.REPEATED),
                 changed(Change.DROPPED_CONFLICT), table.rowCount());
     }

@@ -281,8 +281,8 @@ class SplitTest {
         assertEquals(1, s.changed(Split.Change.REPEATED));
         assertEquals(1, s.changed(Split.Change.DROPPED_CONFLICT));
         assertEquals("The split is read from " + csv + ", which lists 9 files: 2 stand for the byte-identical copy the scrub kept; "
-                + "2 left val or test because their content is also listed in train (or val before test); 1 were listed again in the "
-                + "same split; 1 were dropped because their copies' ages fall in different bins. 5 images are in the split.", s.describe());
+                + "2 left val or test because their content is also listed in train (or val before test); 1 repeat a content already "
+                + "listed in the same split; 1 were dropped because their copies' ages fall in different bins. 5 images are in the split.", s.describe());
 
         RunRecord record = new RunRecord(tmp);
         s.record(record);
@@ -303,6 +303,35 @@ class SplitTest {
         Split back = Split.read(again, COPIES);
         assertSameTable(s.table(), back.table());
         assertEquals(0, back.changes().rowCount());
+    }
+
+    @Test
+    void copiesInAStudyStyleFolderAreFittedAlikeAndNamedByTheirPath() throws IOException {
+        Path dir = tmp.resolve("copies");
+        for (String p : List.of("train/[27, 32]/b2.jpg", "test/[27, 32]/b.jpg", "val/[04, 10]/a2.jpg")) {
+            Files.createDirectories(dir.resolve(p).getParent());
+            Files.createFile(dir.resolve(p));
+        }
+        Split s = Split.read(dir, COPIES);
+        assertEquals(List.of("b.jpg", "a.jpg"), s.table().stringColumn("file").asList());
+        assertEquals(List.of(Split.TRAIN, Split.VAL), s.table().stringColumn("split").asList());
+        assertEquals(List.of("test/[27, 32]/b.jpg", "train/[27, 32]/b2.jpg", "val/[04, 10]/a2.jpg"),
+                s.changes().stringColumn("listed at").asList());
+        assertEquals("its content is listed in train at train/[27, 32]/b2.jpg: one image in two splits is a leak; it stays in train",
+                s.changes().getString(0, "why"));
+    }
+
+    @Test
+    void makeReadsSplitFileWhenSetAndFollowsTheProtocolOtherwise() throws IOException {
+        Path csv = tmp.resolve("mine.csv");
+        Files.writeString(csv, "file,split,bin\r\nb0_1.jpg,train,\"[01, 03]\"\r\nb1_1.jpg,test,\"[04, 10]\"\r\n");
+        Split mine = Split.make(agecnn.config.Settings.of(java.util.Map.of("PROJECT_DIR", tmp.toString(), "SPLIT_FILE", "mine.csv")), data);
+        assertEquals(csv, mine.source());
+        assertEquals(List.of("b0_1.jpg", "b1_1.jpg"), mine.table().stringColumn("file").asList());
+        Split made = Split.make(agecnn.config.Settings.of(java.util.Map.of("PROJECT_DIR", tmp.toString(), "SPLIT_PROTOCOL", "all")), data);
+        assertNull(made.source());
+        assertEquals(clean.rowCount(), made.table().rowCount());
+        assertEquals("The split is made by SPLIT_PROTOCOL (no SPLIT_FILE): 240 images.", made.describe());
     }
 
     @Test
