@@ -31,7 +31,7 @@ public enum Setting {
             "12 / 0 / 0 by profile"),
 
     SPLIT_FILE(Group.SPLIT,
-            "a `file,split,bin` CSV to use as the split instead (bin as 0-11 or a label like `(27-32)`); checked line by line",
+            "your own split, used instead of the protocol: a `file,split,bin` CSV or a folder `<split>/<bin>/<file>` as the study's (bin as 0-11, `(27-32)` or `[27, 32]`); fitted to the scrub, changes shown by 02 (see [data.md](data.md#your-own-split))",
             "made by 02_scrub"),
     SPLIT_PROTOCOL(Group.SPLIT,
             "`balanced_eval` (validation and test balanced, 100 per bin as in the study; every other image trains, with class weights), `balanced` (the study's 800/100/100 per bin) or `all` (every image, 80/10/10 per bin, class weights)",

@@ -22,8 +22,11 @@ public final class AgeBins {
     public static final int MIN_AGE = EDGES[0][0];
     public static final int MAX_AGE = EDGES[COUNT - 1][1];
 
-    /** A bin's age range in any of the usual forms: {@code (27-32)}, {@code [27, 32]}, {@code [04, 10]}, {@code 27-32}. */
-    private static final Pattern RANGE = Pattern.compile("([\\[(]?)\\s*(\\d{1,3})\\s*[-,]\\s*(\\d{1,3})\\s*([\\])]?)");
+    /**
+     * A bin's age range in any of the usual forms: {@code (27-32)}, {@code [27, 32]}, {@code [04, 10]}, {@code {4, 10}},
+     * {@code 27-32}, {@code 27–32} (an en dash); zero-padded or not, with or without spaces.
+     */
+    private static final Pattern RANGE = Pattern.compile("([\\[({]?)\\s*(\\d{1,3})\\s*[-\u2013,]\\s*(\\d{1,3})\\s*([\\])}]?)");
 
     private AgeBins() {}
 

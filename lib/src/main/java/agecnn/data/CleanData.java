@@ -12,12 +12,14 @@ public final class CleanData {
 
     public static final String BIN = "bin";
 
+    private final Table index;
     private final Table table;
     private final Duplicates duplicates;
     private final Table outOfRange;
     private final Table steps;
 
-    private CleanData(Table table, Duplicates duplicates, Table outOfRange, Table steps) {
+    private CleanData(Table index, Table table, Duplicates duplicates, Table outOfRange, Table steps) {
+        this.index = index;
         this.table = table;
         this.duplicates = duplicates;
         this.outOfRange = outOfRange;
@@ -41,7 +43,7 @@ public final class CleanData {
         addStep(steps, "duplicates resolved", kept.rowCount(), dups.toString());
         addStep(steps, "ages in a bin", clean.rowCount(), outOfRange.rowCount() + " images with an age outside "
                 + AgeBins.MIN_AGE + "-" + AgeBins.MAX_AGE + " left out");
-        return new CleanData(clean, dups, outOfRange, steps);
+        return new CleanData(index, clean, dups, outOfRange, steps);
     }
 
     private static void addStep(Table t, String step, int n, String note) {
@@ -49,6 +51,9 @@ public final class CleanData {
         t.intColumn("images").append(n);
         t.stringColumn("note").append(note);
     }
+
+    /** The index this was scrubbed from: every indexed image, the copies resolved away included. */
+    public Table index() { return index; }
 
     /** The index columns plus {@code bin}. */
     public Table table() { return table; }

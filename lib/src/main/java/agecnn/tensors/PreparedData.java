@@ -44,7 +44,7 @@ public final class PreparedData {
         CleanData clean = CleanData.scrub(index.images());
         Path csv = settings.workDir().resolve("split.csv");
         if (!csv.toFile().isFile()) throw new IOException(csv + " does not exist: run 02_scrub first (it writes the split)");
-        return new PreparedData(settings, index, clean, Split.read(csv, clean.table()));
+        return new PreparedData(settings, index, clean, Split.read(csv, clean));
     }
 
     /** The parameters the data was loaded with. */
@@ -97,6 +97,7 @@ public final class PreparedData {
         record.put("scrub", "ages_out_of_range", clean.outOfRange().rowCount());
         record.put("scrub", "clean_images", clean.table().rowCount());
         for (String name : Split.NAMES) record.put("scrub", name + "_images", split.files(name).size());
+        split.record(record);
         TensorCache cache = caches.get(settings.data().imageSize());
         if (cache != null) {
             record.put("scrub", "tensor_cache", cache.describe());

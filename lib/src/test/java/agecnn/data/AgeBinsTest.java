@@ -48,6 +48,10 @@ class AgeBinsTest {
         assertEquals(1, AgeBins.parse("4-10"));
         assertEquals(1, AgeBins.parse(" [4,10] "));
         assertEquals(5, AgeBins.parse("27 - 32"));
+        assertEquals(1, AgeBins.parse("{04, 10}"));
+        assertEquals(1, AgeBins.parse("[004, 010]"));
+        assertEquals(1, AgeBins.parse("(04,10]"));
+        assertEquals(5, AgeBins.parse("27\u201332"));
     }
 
     @Test

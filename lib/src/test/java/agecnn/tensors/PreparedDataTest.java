@@ -54,4 +54,23 @@ class PreparedDataTest {
         assertEquals(splitColumns, data.split().table().columnNames());
         assertEquals(columns.subList(0, columns.size() - 1), data.clean().table().columnNames());
     }
+
+    @Test
+    void recordCountsWhatReadingTheUsersSplitChanged() throws IOException {
+        PreparedData made = TinyData.scrubbed(tmp, 2, 1, 0, 1, Map.of());
+        Table clean = made.clean().table();
+        String first = clean.getString(0, IndexColumns.FILE) + "," + clean.intColumn("bin").getInt(0),
+                second = clean.getString(1, IndexColumns.FILE) + "," + clean.intColumn("bin").getInt(1);
+        Path csv = tmp.resolve("mine.csv");
+        java.nio.file.Files.writeString(csv, "file,bin,split\n" + first + ",train\n" + second + ",test\n" + second + ",test\n");
+        PreparedData data = new PreparedData(made.settings(), made.index(), made.clean(), Split.read(csv, made.clean()));
+        agecnn.config.RunRecord record = new agecnn.config.RunRecord(tmp.resolve("run"));
+        data.record(record);
+        assertEquals(1, record.get("scrub", "train_images").getAsInt());
+        assertEquals(1, record.get("scrub", "test_images").getAsInt());
+        assertEquals(csv.toString(), record.get("scrub", "split_file").getAsString());
+        assertEquals(3, record.get("scrub", "split_file_listed").getAsInt());
+        assertEquals(1, record.get("scrub", "split_file_repeats_removed").getAsInt());
+        assertEquals(0, record.get("scrub", "split_file_leaks_removed").getAsInt());
+    }
 }
