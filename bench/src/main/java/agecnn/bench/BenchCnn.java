@@ -42,7 +42,7 @@ public final class BenchCnn {
         FastPath.enable(); // before init(): layers choose their helpers when they are made
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        return net;
+        return FastPath.tune(net);
     }
 
     public static MultiLayerConfiguration config(int imageSize, int numClasses, long seed) {

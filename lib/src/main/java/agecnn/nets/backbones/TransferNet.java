@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.FastPath;
 import agecnn.nets.InputScaling;
 import agecnn.nets.Networks;
 import agecnn.nets.StudyHead;
@@ -52,7 +53,7 @@ public record TransferNet(String name, String title, String weightsFrom, Computa
             for (Map.Entry<String, String> e : layout.kerasLayers().entrySet()) weights.copyInto(net, e.getKey(), e.getValue());
         }
         String until = frozenUntil(backbone.name(), layout.blockEnds(), trainableBlocks);
-        ComputationGraph frozen = new TransferLearning.GraphBuilder(net).setFeatureExtractor(until).build();
+        ComputationGraph frozen = FastPath.tune(new TransferLearning.GraphBuilder(net).setFeatureExtractor(until).build());
         return new TransferNet(backbone.name(), backbone.title(), weights == null ? "random (test)" : weights.file().toString(),
                 frozen, until, imageSize, scaling);
     }

@@ -1,0 +1,131 @@
+package agecnn.nets;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * 2x2 max pooling with stride 2 (the only pooling the study's CNN has), float32, NCHW: a
+ * helper for DL4J's own {@code SubsamplingLayer}, so configurations and saved models are
+ * unchanged. Anything else goes to the helper it wraps (OneDNN's), or, without one, to DL4J.
+ *
+ * <p>Why: OneDNN 2.3, inside DL4J 1.0.0-M2.1, has a vectorised pooling for plain NCHW only on
+ * AVX-512 CPUs ({@code jit:avx512_core}); on AVX2 it takes {@code simple_nchw}, its scalar
+ * reference. There the first pooling of the benchmark CNN (32 x 64 x 64 maps, batch 32) cost
+ * 28 ms forward and 42 ms backward, more than the convolutions around it (PyTorch: 7 and under 2).
+ * This is a straight loop over the planes, the 2 x 2 windows read in place, the planes split
+ * across threads. Backward gives each window's gradient to its first largest input, in reading
+ * order (top left, top right, bottom left, bottom right), as OneDNN's workspace and DL4J do: ties
+ * are common after a ReLU (windows of zeros). Outputs and gradients equal DL4J's own, bit for bit
+ * ({@code MaxPool2x2Test}).
+ */
+public final class MaxPool2x2 implements SubsamplingHelper {
+
+    private final SubsamplingHelper fallback;
+
+    /** @param fallback the helper for every other pooling (OneDNN's), or null for DL4J's own path */
+    public MaxPool2x2(SubsamplingHelper fallback) {
+        this.fallback = fallback;
+    }
+
+    /** The helper this one hands other poolings to, or null. */
+    public SubsamplingHelper fallback() {
+        return fallback;
+    }
+
+    /** Whether this helper pools {@code input} itself. */
+    static boolean handles(INDArray input, int[] kernel, int[] strides, int[] pad, PoolingType type, ConvolutionMode mode,
+                           int[] dilation, CNN2DFormat format) {
+        if (type != PoolingType.MAX || format != CNN2DFormat.NCHW || input.dataType() != DataType.FLOAT || input.rank() != 4) return false;
+        if (!Arrays.equals(kernel, new int[] {2, 2}) || !Arrays.equals(strides, new int[] {2, 2})) return false;
+        if (!Arrays.equals(pad, new int[] {0, 0}) || (dilation != null && !Arrays.equals(dilation, new int[] {1, 1}))) return false;
+        // Same mode pads odd sides; with even sides it is Truncate
+        return mode != ConvolutionMode.Same || (input.size(2) % 2 == 0 && input.size(3) % 2 == 0);
+    }
+
+    @Override
+    public INDArray activate(INDArray input, boolean training, int[] kernel, int[] strides, int[] pad, PoolingType type,
+                             ConvolutionMode mode, int[] dilation, CNN2DFormat format, LayerWorkspaceMgr ws) {
+        if (!handles(input, kernel, strides, pad, type, mode, dilation, format)) {
+            return fallback == null ? null : fallback.activate(input, training, kernel, strides, pad, type, mode, dilation, format, ws);
+        }
+        INDArray x = contiguous(input);
+        int planes = (int) (x.size(0) * x.size(1)), h = (int) x.size(2), w = (int) x.size(3), ho = h / 2, wo = w / 2;
+        INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {x.size(0), x.size(1), ho, wo}, 'c');
+        FloatBuffer in = x.data().asNioFloat(), o = out.data().asNioFloat();
+        int inOffset = (int) x.offset(), outOffset = (int) out.offset();
+        IntStream.range(0, planes).parallel().forEach(p -> {
+            int src = inOffset + p * h * w, dst = outOffset + p * ho * wo;
+            for (int i = 0; i < ho; i++) {
+                int r0 = src + 2 * i * w, r1 = r0 + w;
+                for (int j = 0; j < wo; j++) {
+                    float a = in.get(r0 + 2 * j), b = in.get(r0 + 2 * j + 1), c = in.get(r1 + 2 * j), d = in.get(r1 + 2 * j + 1);
+                    float m = a;
+                    if (b > m) m = b;
+                    if (c > m) m = c;
+                    if (d > m) m = d;
+                    o.put(dst + i * wo + j, m);
+                }
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, int[] kernel, int[] strides, int[] pad,
+                                                     PoolingType type, ConvolutionMode mode, int[] dilation, CNN2DFormat format,
+                                                     LayerWorkspaceMgr ws) {
+        if (!handles(input, kernel, strides, pad, type, mode, dilation, format) || epsilon.dataType() != DataType.FLOAT) {
+            return fallback == null ? null
+                    : fallback.backpropGradient(input, epsilon, kernel, strides, pad, type, mode, dilation, format, ws);
+        }
+        INDArray x = contiguous(input), e = contiguous(epsilon);
+        int planes = (int) (x.size(0) * x.size(1)), h = (int) x.size(2), w = (int) x.size(3), ho = h / 2, wo = w / 2;
+        // zeros: the rows and columns a Truncate pooling leaves out, and the three losers of each window
+        INDArray grad = ws.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        FloatBuffer in = x.data().asNioFloat(), eps = e.data().asNioFloat(), g = grad.data().asNioFloat();
+        int inOffset = (int) x.offset(), epsOffset = (int) e.offset(), gOffset = (int) grad.offset();
+        IntStream.range(0, planes).parallel().forEach(p -> {
+            int src = inOffset + p * h * w, dst = gOffset + p * h * w, from = epsOffset + p * ho * wo;
+            for (int i = 0; i < ho; i++) {
+                int r0 = 2 * i * w, r1 = r0 + w;
+                for (int j = 0; j < wo; j++) {
+                    int at = r0 + 2 * j;
+                    float m = in.get(src + at);
+                    if (in.get(src + r0 + 2 * j + 1) > m) { at = r0 + 2 * j + 1; m = in.get(src + at); }
+                    if (in.get(src + r1 + 2 * j) > m) { at = r1 + 2 * j; m = in.get(src + at); }
+                    if (in.get(src + r1 + 2 * j + 1) > m) at = r1 + 2 * j + 1;
+                    g.put(dst + at, eps.get(from + i * wo + j));
+                }
+            }
+        });
+        return new Pair<>(new DefaultGradient(), grad);
+    }
+
+    /** The array itself when its elements lie in one c-ordered run, else a copy that does. */
+    private static INDArray contiguous(INDArray a) {
+        return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isView() ? a : a.dup('c');
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return fallback == null ? Map.of() : fallback.helperMemoryUse();
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+}
