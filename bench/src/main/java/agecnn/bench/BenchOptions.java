@@ -101,6 +101,11 @@ final class BenchOptions {
             description = "the conv layers' layout, one of ${COMPLETION-CANDIDATES} (default: BenchCnn's, NCHW)")
     CNN2DFormat format;
 
+    @Option(names = "--isa", paramLabel = "ISA", defaultValue = "native",
+            description = "the instruction sets the measuring processes may use, one of ${COMPLETION-CANDIDATES}: avx2 holds "
+                    + "OneDNN, PyTorch and OpenBLAS to the kernels they pick on an AVX2-only CPU (default ${DEFAULT-VALUE})")
+    Cpu.Isa isa = Cpu.Isa.NATIVE;
+
     @Option(names = "--skip-torch", description = "DL4J only: no PyTorch runs, no ratios")
     boolean skipTorch;
 
@@ -208,6 +213,7 @@ final class BenchOptions {
         o.python = python;
         o.script = script;
         o.skipTorch = skipTorch;
+        o.isa = isa;
         return o;
     }
 }

@@ -46,8 +46,9 @@ public final class SpeedBench {
             System.out.println(Dl4jRun.run(o));
             System.exit(0); // native threads may linger
         }
-        System.out.printf(Locale.ROOT, "Baseline CNN speed: batch %d, %d threads, %d repeats, >= %.0f s per figure%n",
-                o.batch, o.threads, o.repeats, o.seconds);
+        String cpu = Cpu.here(o.isa).line();
+        System.out.printf(Locale.ROOT, "Baseline CNN speed: batch %d, %d threads, %d repeats, >= %.0f s per figure%n%s%n",
+                o.batch, o.threads, o.repeats, o.seconds, cpu);
         Map<Integer, List<Map<String, String>>> dl4j = new LinkedHashMap<>();
         Map<Integer, List<Map<String, String>>> torch = new LinkedHashMap<>();
         for (int r = 1; r <= o.repeats; r++) {
@@ -62,6 +63,7 @@ public final class SpeedBench {
             }
         }
         System.out.print(dataFigures(o));
+        System.out.println(cpu);
         System.out.print(table(o, dl4j, torch));
     }
 
@@ -164,6 +166,7 @@ public final class SpeedBench {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
             pb.environment().put("OMP_NUM_THREADS", Integer.toString(o.threads));
+            pb.environment().putAll(Cpu.ceiling(o.isa));
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();
