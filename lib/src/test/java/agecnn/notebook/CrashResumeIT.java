@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
@@ -68,11 +69,12 @@ class CrashResumeIT {
 
         // 2. the same command: it resumes, and is killed during the pretrained model's backbone pass
         int passes = count(PASSED);
-        KernelKill.Result second = KernelKill.run(PROJECT, ENV, COMMAND, () -> backbonePassUnderway(passes), 10);
+        Set<String> before = scratchFiles();
+        KernelKill.Result second = KernelKill.run(PROJECT, ENV, COMMAND, () -> backbonePassUnderway(passes, before), 10);
         long t2 = System.currentTimeMillis();
         assertTrue(second.killed(), "the run ended before its kernel could be killed during the backbone pass:\n" + second.run().output());
         assertKernelDied(second.run());
-        assertTrue(backbonePassUnderway(passes), "the kill landed during the backbone pass, leaving its scratch file");
+        assertTrue(backbonePassUnderway(passes, before), "the kill landed during the backbone pass, leaving its scratch file");
 
         // 3. the same command again, to the end
         ProcessRun third = ProcessRun.of(PROJECT, ENV, 10, COMMAND);
@@ -108,9 +110,9 @@ class CrashResumeIT {
         assertArrayEquals(weights(reference.resolve("models/best.zip")), weights(RUN_DIR.resolve("models/best.zip")), "models/best.zip");
 
         // no scratch file left: none in the run's folder, none written since in the caches
-        assertEquals(List.of(), scratch(RUN_DIR, 0));
-        assertEquals(List.of(), scratch(PROJECT.resolve("data/cache"), t0));
-        assertEquals(List.of(), scratch(SmokeRun.WORK, t0));
+        assertEquals(List.of(), scratch(RUN_DIR, 0), "scratch files left in the run's folder");
+        assertEquals(List.of(), scratch(PROJECT.resolve("data/cache"), t0), "scratch files left in the caches");
+        assertEquals(List.of(), scratch(SmokeRun.WORK, t0), "scratch files left in the work folder");
     }
 
     static void assertKernelDied(ProcessRun run) {
@@ -145,16 +147,25 @@ class CrashResumeIT {
     }
 
     /**
-     * Whether the pretrained model's backbone is making its pass: its scratch file of backbone
-     * outputs is there, and no pass has ended since {@code passesBefore} were logged.
+     * Whether the pretrained model's backbone is making its pass: a scratch file of backbone
+     * outputs is there that was not there {@code before} (each pass makes one of a new name), and
+     * no pass has ended since {@code passesBefore} were logged.
      */
-    static boolean backbonePassUnderway(int passesBefore) throws IOException {
+    static boolean backbonePassUnderway(int passesBefore, Set<String> before) throws IOException {
+        Set<String> now = scratchFiles();
+        now.removeAll(before);
+        return !now.isEmpty() && count(PASSED) == passesBefore;
+    }
+
+    /** The pretrained model's scratch files of backbone outputs. */
+    static Set<String> scratchFiles() throws IOException {
+        Set<String> names = new TreeSet<>();
         Path dir = RUN_DIR.resolve("checkpoints/mobilenet");
-        if (!Files.isDirectory(dir)) return false;
+        if (!Files.isDirectory(dir)) return names;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "backbone-outputs-*")) {
-            if (!s.iterator().hasNext()) return false;
+            for (Path p : s) names.add(p.getFileName().toString());
         }
-        return count(PASSED) == passesBefore;
+        return names;
     }
 
     /** Lines of progress.log that contain {@code text}. */

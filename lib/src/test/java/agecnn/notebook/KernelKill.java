@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>The kernel</b> is the one process among the command's own descendants (the launcher,
  * then the Python runner, then the kernel's JVM) whose command line names
- * {@code rapaio-jupyter-kernel.jar}. Kernels of other runs on the same machine are never
+ * {@code rapaio-jupyter-kernel.jar}; while there are two (a kernel that did not answer at
+ * start-up being shut down), nothing is done. Kernels of other runs on the same machine are never
  * descendants of this command, so they are never signalled.
  */
 final class KernelKill {
@@ -68,9 +68,11 @@ final class KernelKill {
         try {
             while (p.isAlive() && !killed) {
                 if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command);
-                Optional<ProcessHandle> kernel = p.descendants().filter(KernelKill::isKernel).findFirst();
-                if (kernel.isPresent() && reached(point)) {
-                    ProcessHandle k = kernel.get();
+                // the point first: it is cheaper than listing the processes. Only one kernel may be
+                // alive (the runner shuts a kernel that did not start down before it tries another)
+                List<ProcessHandle> kernels = reached(point) ? p.descendants().filter(KernelKill::isKernel).toList() : List.of();
+                if (kernels.size() == 1) {
+                    ProcessHandle k = kernels.get(0);
                     signal(k, "STOP");
                     if (awaitStopped(k) && reached(point)) {
                         k.destroyForcibly();   // SIGKILL
