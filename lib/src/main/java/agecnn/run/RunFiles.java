@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The files a training run leaves in its folder, and their layout: {@code models/<name>.zip}
  * (and {@code models/best.zip}), {@code scores.csv}, {@code metrics.json}. The session decides
- * what goes in; this class alone knows where and in which format.
+ * what goes in; this class alone knows where and in which format. Each is written whole or not
+ * at all (a temporary file renamed into place), so a killed run never leaves half of one.
  */
 public final class RunFiles {
 
@@ -45,12 +46,12 @@ public final class RunFiles {
 
     /** Writes the scores table as {@code scores.csv}. */
     public void saveScores(Table scores) throws IOException {
-        ScoreTable.saveCsv(scores, scoresCsv());
+        replace(scoresCsv(), tmp -> ScoreTable.saveCsv(scores, tmp));
     }
 
     /** Copies the named model's file to {@code models/best.zip}. */
     public void saveBest(String name) throws IOException {
-        Files.copy(model(name), best(), StandardCopyOption.REPLACE_EXISTING);
+        replace(best(), tmp -> Files.copy(model(name), tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 
     /**
@@ -67,9 +68,27 @@ public final class RunFiles {
         root.put("models", models);
         if (!notTrained.isEmpty()) root.put("not_trained", notTrained);
         Path json = metricsJson();
-        Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root),
-                StandardCharsets.UTF_8);
+        String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
+        replace(json, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
         return json;
+    }
+
+    /** Writes a file's content. */
+    @FunctionalInterface
+    private interface Writer {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} under a temporary name beside it ({@code <name>.tmp}) and renames it
+     * into place, so a run killed while writing leaves the previous file whole (or none), never
+     * a half-written one; a temporary file left by such a run is overwritten by the next.
+     */
+    private static void replace(Path file, Writer writer) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        writer.write(tmp);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** One model's entry in metrics.json (and in its saved info), without the engine. */

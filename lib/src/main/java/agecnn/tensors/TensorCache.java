@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -56,7 +57,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * size * size * 3 bytes each. A build writes a temporary file and renames it into place, so a
  * file with the cache's name is always complete; open() checks the header, the key against
  * the name and the exact length, so a truncated or foreign file is refused (and rebuilt by
- * build()). Bit errors inside the pixel data are not detected.
+ * build()). Bit errors inside the pixel data are not detected. A build holds a lock on its
+ * temporary files; those of a killed build, which no process holds, are removed by the next.
  *
  * <p>Reads ({@link #raw}, {@link #batch}, ...) are safe from several threads at once.
  */
@@ -68,6 +70,11 @@ public final class TensorCache implements AutoCloseable {
     private static final byte[] MAGIC = "AGECNNU8".getBytes(StandardCharsets.US_ASCII);
     /** Temporary files of builds killed this long ago are removed by the next build. */
     private static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+    /**
+     * A temporary file no build holds a lock on and not written for this long is a killed build's,
+     * removed by the next build at once (the pause covers a build between creating its file and locking it).
+     */
+    private static final Duration ABANDONED_TEMP_QUIET = Duration.ofSeconds(10);
 
     /** A cache file that is truncated, foreign or inconsistent with its sidecar. */
     public static final class CorruptCacheException extends IOException {
@@ -149,12 +156,22 @@ public final class TensorCache implements AutoCloseable {
         long start = System.nanoTime();
         Path tmp = newTemp(target);
         Path sidecarTmp = newTemp(sidecarOf(target));
-        try {
-            writeImages(tmp, dataDir, files, sha256, size, key);
-            Files.write(sidecarTmp, files, StandardCharsets.UTF_8);
+        // Both temporary files stay locked until they are renamed: how other builds tell them from
+        // those of a build that was killed (see abandoned). Written only through these channels:
+        // closing any other channel on them would drop the locks.
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+             FileChannel sidecarCh = FileChannel.open(sidecarTmp, StandardOpenOption.WRITE);
+             FileLock tmpLock = ch.lock();
+             FileLock sidecarLock = sidecarCh.lock()) {
+            writeImages(ch, tmp, dataDir, files, sha256, size, key);
+            StringBuilder lines = new StringBuilder();
+            for (String f : files) lines.append(f).append('\n');
+            writeFully(sidecarCh, ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)), 0);
             // Sidecar first: whenever the .u8 exists, its sidecar does too.
             Files.move(sidecarTmp, sidecarOf(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            throw new InterruptedIOException("interrupted while building tensor cache " + tmp);
         } finally {
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(sidecarTmp);
@@ -372,59 +389,56 @@ public final class TensorCache implements AutoCloseable {
         }
     }
 
-    private static void writeImages(Path tmp, Path dataDir, List<String> files, List<String> sha256, int size, String key)
-            throws IOException {
+    /** Writes the header and every image through {@code ch} (open on {@code tmp}), which stays open. */
+    private static void writeImages(FileChannel ch, Path tmp, Path dataDir, List<String> files, List<String> sha256, int size,
+                                    String key) throws IOException {
         int n = files.size();
         int imageBytes = size * size * CHANNELS;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            writeFully(ch, header(n, size, key), 0);
-            AtomicInteger next = new AtomicInteger();
-            AtomicReference<Exception> failure = new AtomicReference<>();
-            Runnable worker = () -> {
-                int i;
-                while (failure.get() == null && !Thread.currentThread().isInterrupted() && (i = next.getAndIncrement()) < n) {
-                    try {
-                        Path file = dataDir.resolve(files.get(i));
-                        byte[] bytes = ImageDecoder.readBytes(file);
-                        String actual = Sha256.hex(bytes);
-                        if (!actual.equalsIgnoreCase(sha256.get(i).trim())) {
-                            throw new BadImageException(file.toString(), "content changed since it was indexed: sha256 is "
-                                    + actual + ", the index says " + sha256.get(i));
-                        }
-                        byte[] pixels = Resizer.toSquareRgb(ImageDecoder.readRgb(bytes, file.toString()), size);
-                        writeFully(ch, ByteBuffer.wrap(pixels), HEADER_BYTES + (long) i * imageBytes);
-                    } catch (IOException | RuntimeException e) {
-                        failure.compareAndSet(null, e);
+        writeFully(ch, header(n, size, key), 0);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            int i;
+            while (failure.get() == null && !Thread.currentThread().isInterrupted() && (i = next.getAndIncrement()) < n) {
+                try {
+                    Path file = dataDir.resolve(files.get(i));
+                    byte[] bytes = ImageDecoder.readBytes(file);
+                    String actual = Sha256.hex(bytes);
+                    if (!actual.equalsIgnoreCase(sha256.get(i).trim())) {
+                        throw new BadImageException(file.toString(), "content changed since it was indexed: sha256 is "
+                                + actual + ", the index says " + sha256.get(i));
                     }
+                    byte[] pixels = Resizer.toSquareRgb(ImageDecoder.readRgb(bytes, file.toString()), size);
+                    writeFully(ch, ByteBuffer.wrap(pixels), HEADER_BYTES + (long) i * imageBytes);
+                } catch (IOException | RuntimeException e) {
+                    failure.compareAndSet(null, e);
                 }
-            };
-            int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n));
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "tensor-cache-decode");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<?>> running = new ArrayList<>();
-                for (int t = 0; t < threads; t++) running.add(pool.submit(worker));
-                for (Future<?> f : running) f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while building tensor cache " + tmp);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) throw err;   // e.g. OutOfMemoryError
-                failure.compareAndSet(null, (Exception) e.getCause());
-            } finally {
-                pool.shutdownNow();
             }
-            Exception e = failure.get();
-            if (e instanceof IOException io) throw io;
-            if (e instanceof RuntimeException re) throw re;
-            // Durable before the rename, so a crash cannot leave a complete-looking file of zeros.
-            ch.force(true);
-        } catch (java.nio.channels.ClosedByInterruptException e) {
+        };
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), n));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tensor-cache-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) running.add(pool.submit(worker));
+            for (Future<?> f : running) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while building tensor cache " + tmp);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) throw err;   // e.g. OutOfMemoryError
+            failure.compareAndSet(null, (Exception) e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
+        Exception e = failure.get();
+        if (e instanceof IOException io) throw io;
+        if (e instanceof RuntimeException re) throw re;
+        // Durable before the rename, so a crash cannot leave a complete-looking file of zeros.
+        ch.force(true);
     }
 
     private static ByteBuffer header(int count, int size, String key) {
@@ -462,14 +476,36 @@ public final class TensorCache implements AutoCloseable {
 
     private static void removeStaleTemps(Path cacheDir, String targetName) throws IOException {
         FileTime cutoff = FileTime.from(Instant.now().minus(STALE_TEMP_AGE));
+        FileTime quiet = FileTime.from(Instant.now().minus(ABANDONED_TEMP_QUIET));
+        String ours = targetName + "." + ProcessHandle.current().pid() + "-";
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(cacheDir, targetName + ".*.tmp")) {
             for (Path t : temps) {
                 try {
-                    if (Files.getLastModifiedTime(t).compareTo(cutoff) < 0) Files.deleteIfExists(t);
+                    FileTime modified = Files.getLastModifiedTime(t);
+                    if (modified.compareTo(cutoff) < 0
+                            || modified.compareTo(quiet) < 0 && !t.getFileName().toString().startsWith(ours) && abandoned(t)) {
+                        Files.deleteIfExists(t);
+                    }
                 } catch (IOException e) {
                     // Another build may be removing it too; a leftover temp file is harmless.
                 }
             }
+        }
+    }
+
+    /**
+     * Whether no build holds {@code temp} any more: a build locks its temporary files until it has
+     * renamed them, and the lock goes with its process when that is killed. (Never asked of this
+     * process's own files: closing a channel drops every lock the process holds on that file.)
+     */
+    private static boolean abandoned(Path temp) {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.READ)) {
+            FileLock lock = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) return false;
+            lock.release();
+            return true;
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            return false;
         }
     }
 

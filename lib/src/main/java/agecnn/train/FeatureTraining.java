@@ -28,6 +28,9 @@ public final class FeatureTraining {
                                      Progress progress) throws IOException {
         Trainer trainer = onImages.withPlan(onImages.plan().onCachedFeatures());
         TransferLearningHelper helper = new TransferLearningHelper(net.graph(), net.frozenUntil());
+        Path scratch = scratchDir(checkpoints);
+        // what a killed run left, also when that run had finished training (killed before the file was deleted)
+        if (checkpoints != null) FeatureExamples.removeLeftovers(scratch);
         // a model finished in an earlier run needs no pass over the images
         var done = trainer.finished(net.name(), helper.unfrozenGraph(), train, val, checkpoints);
         if (done.isPresent()) {
@@ -36,8 +39,6 @@ public final class FeatureTraining {
         }
         int batch = trainer.plan().batchSize() * 2;
         long t0 = System.nanoTime();
-        Path scratch = scratchDir(checkpoints);
-        if (checkpoints != null) FeatureExamples.removeLeftovers(scratch);
         FeatureExamples fTrain = FeatureExamples.compute(net.graph(), net.frozenUntil(), train, trainer.plan().cachedViews(),
                 trainer.plan().seed(), batch, progress, scratch);
         FeatureExamples fVal;

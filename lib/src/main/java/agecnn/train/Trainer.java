@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  */
 public final class Trainer {
 
-    static final String LATEST = "latest.zip", BEST = "best.zip", STATE_ENTRY = "agecnn-trainer-state.json";
+    static final String LATEST = "latest.zip", BEST = "best.zip", HISTORY = "history.csv", STATE_ENTRY = "agecnn-trainer-state.json";
+    private static final String TMP = ".tmp";
 
     private final TrainingPlan plan;
     private final Progress progress;
@@ -109,11 +110,13 @@ public final class Trainer {
         State state = new State(fingerprint, fitter.engine(), new History(model, List.of()));
         boolean resumed = false;
         if (checkpoints != null) {
+            removeTemps(checkpoints);
             State saved = readState(checkpoints.resolve(LATEST));
             if (saved != null && saved.fingerprint.equals(fingerprint)) {
                 net = ModelSerializer.restoreComputationGraph(checkpoints.resolve(LATEST).toFile(), true);
                 state = saved;
                 resumed = true;
+                repair(checkpoints, state);
                 progress.line(String.format("[%s] resuming from %s after epoch %d of %d", model, checkpoints.resolve(LATEST),
                         state.history.size(), plan.epochs()));
             } else if (saved != null && !saved.engine.equals(fitter.engine())) {
@@ -189,6 +192,8 @@ public final class Trainer {
         if (saved == null || saved.stopReason == null || !saved.fingerprint.equals(fingerprint(model, fresh, train, val))) {
             return java.util.Optional.empty();
         }
+        removeTemps(checkpoints);
+        repair(checkpoints, saved);
         ComputationGraph best = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false);
         progress.line(String.format("[%s] already trained (%s): taking its best epoch from %s", model, saved.stopReason, checkpoints.resolve(BEST)));
         return java.util.Optional.of(new Result(best, saved.history, saved.stopReason, saved.seconds, true));
@@ -267,18 +272,49 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Writes the epoch's checkpoint. Each file is written under a temporary name and renamed into
+     * place, so a file with its real name is always whole. {@code latest.zip} goes first: once it
+     * is there, the epoch is done. A run killed after it but before {@code best.zip} or
+     * {@code history.csv} is mended by {@link #repair} when it resumes.
+     */
     private static void save(ComputationGraph net, State state, Path dir, boolean improved) throws IOException {
         Files.createDirectories(dir);
-        Path latest = dir.resolve(LATEST), tmp = dir.resolve(LATEST + ".tmp");
+        Path latest = dir.resolve(LATEST), tmp = dir.resolve(LATEST + TMP);
         ModelSerializer.writeModel(net, tmp.toFile(), true);
         ModelSerializer.addObjectToFile(tmp.toFile(), STATE_ENTRY, toJson(state).toString());
         Files.move(tmp, latest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        if (improved) {
-            Path bestTmp = dir.resolve(BEST + ".tmp");
-            Files.copy(latest, bestTmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(bestTmp, dir.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        }
-        state.history.saveCsv(dir.resolve("history.csv"));
+        if (improved) copyLatestToBest(dir);
+        saveHistory(state.history, dir);
+    }
+
+    /**
+     * Makes the files beside a checkpoint agree with it. When its last epoch was the best one,
+     * {@code best.zip} may be missing or an older epoch's (a run killed between writing
+     * {@code latest.zip} and copying it), so it is copied again; otherwise it was written whole
+     * before this {@code latest.zip} was begun. {@code history.csv} is written again from the
+     * checkpoint's history.
+     */
+    private static void repair(Path dir, State state) throws IOException {
+        if (state.history.size() > 0 && state.sinceBest == 0) copyLatestToBest(dir);
+        saveHistory(state.history, dir);
+    }
+
+    private static void copyLatestToBest(Path dir) throws IOException {
+        Path bestTmp = dir.resolve(BEST + TMP);
+        Files.copy(dir.resolve(LATEST), bestTmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(bestTmp, dir.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void saveHistory(History history, Path dir) throws IOException {
+        Path csv = dir.resolve(HISTORY), tmp = dir.resolve(HISTORY + TMP);
+        history.saveCsv(tmp);
+        Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Removes the half-written files (names ending in .tmp) that a run killed while saving left in {@code dir}. */
+    private static void removeTemps(Path dir) throws IOException {
+        for (String name : List.of(LATEST, BEST, HISTORY)) Files.deleteIfExists(dir.resolve(name + TMP));
     }
 
     /** The state inside a checkpoint, or null when there is none or it cannot be read (then training starts afresh). */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -269,6 +270,43 @@ class TensorCacheTest {
         try (TensorCache cache = build(files)) {
             assertFalse(cache.reused(), "the .tmp file must not be taken for the cache");
         }
+    }
+
+    /**
+     * Temporary files left by a build that was killed (no process holds their lock, and nothing
+     * has written them for a while) are removed by the next build; a fresh one, perhaps a build
+     * that has only just begun, is left alone.
+     */
+    @Test
+    void temporaryFilesOfAKilledBuildAreRemovedByTheNext() throws IOException {
+        build(files).close();
+        Path file = onlyCacheFile();
+        Path killed = Files.copy(file, file.resolveSibling(file.getFileName() + ".4242-abc.tmp"));
+        Path killedList = Files.copy(TensorCache.sidecarOf(file), TensorCache.sidecarOf(file).resolveSibling(
+                TensorCache.sidecarOf(file).getFileName() + ".4242-abd.tmp"));
+        FileTime minuteAgo = FileTime.from(java.time.Instant.now().minusSeconds(60));
+        Files.setLastModifiedTime(killed, minuteAgo);
+        Files.setLastModifiedTime(killedList, minuteAgo);
+        Path fresh = Files.copy(file, file.resolveSibling(file.getFileName() + ".4243-abe.tmp"));
+        // a quiet one that another process (a build waiting on a slow disk, say) holds locked
+        Path held = Files.copy(file, file.resolveSibling(file.getFileName() + ".4244-abf.tmp"));
+        Files.setLastModifiedTime(held, minuteAgo);
+        Files.delete(file);
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys, time\n"
+                + "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)",
+                held.toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals("locked", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine());
+            try (TensorCache cache = build(files)) {
+                assertFalse(cache.reused());
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+        assertFalse(Files.exists(killed), "the killed build's cache file is removed");
+        assertFalse(Files.exists(killedList), "the killed build's file list is removed");
+        assertTrue(Files.exists(fresh), "a temporary file written a moment ago is kept");
+        assertTrue(Files.exists(held), "a temporary file another process holds locked is kept");
     }
 
     @Test

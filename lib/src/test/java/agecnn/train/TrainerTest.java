@@ -74,6 +74,55 @@ class TrainerTest {
         assertEquals(0.0, again.net().params().sub(resumed.net().params()).norm1Number().doubleValue(), 1e-9);
     }
 
+    /**
+     * A run killed while saving epoch 1: {@code latest.zip} was renamed into place, but
+     * {@code best.zip} was not yet copied from it (the first epoch is always the best so far),
+     * {@code history.csv} was cut short and temporary files were left half-written. The resumed
+     * run trusts none of them, ends where an uninterrupted run ends and leaves no temporary file.
+     */
+    @Test
+    void aRunKilledWhileSavingItsCheckpointResumesAndLeavesNoTemporaryFile() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 36, 32, 1), val = SyntheticImages.examples(tmp, 12, 32, 2);
+        TrainingPlan plan = Nets.plan(3);
+        Trainer.Result whole = new Trainer(plan, Progress.quiet()).fit("m", () -> baseline(plan), train, val, tmp.resolve("a"));
+
+        Path dir = tmp.resolve("b");
+        assertThrows(RuntimeException.class, () -> new Trainer(plan, Progress.quiet())
+                .afterEpoch(e -> { throw new RuntimeException("killed after epoch " + e.epoch()); })
+                .fit("m", () -> baseline(plan), train, val, dir));
+        Files.delete(dir.resolve(Trainer.BEST));
+        Files.writeString(dir.resolve("history.csv"), "epo");
+        Files.writeString(dir.resolve(Trainer.LATEST + ".tmp"), "half a zip");
+        Files.writeString(dir.resolve(Trainer.BEST + ".tmp"), "half a zip");
+
+        Trainer.Result resumed = new Trainer(plan, Progress.quiet()).fit("m", () -> baseline(plan), train, val, dir);
+        assertTrue(resumed.resumed());
+        assertEquals(whole.history().best().epoch(), resumed.history().best().epoch());
+        assertEquals(whole.history().epochs().get(2).valLoss(), resumed.history().epochs().get(2).valLoss(), 1e-6);
+        INDArray a = whole.net().params(), b = resumed.net().params();
+        assertEquals(0.0, a.sub(b).norm1Number().doubleValue() / a.length(), 1e-6, "parameters differ after resuming");
+        assertEquals(4, Files.readAllLines(dir.resolve("history.csv")).size());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("best.zip", "history.csv", "latest.zip"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    /** The same for a finished run killed between its last {@code latest.zip} and {@code best.zip}: its best is the last epoch. */
+    @Test
+    void aFinishedRunWhoseBestWasNotCopiedYetIsTakenFromItsLatest() throws IOException {
+        ImageExamples train = SyntheticImages.examples(tmp, 24, 32, 3), val = SyntheticImages.examples(tmp, 12, 32, 4);
+        TrainingPlan plan = Nets.plan(1);
+        Path dir = tmp.resolve("d");
+        Trainer.Result done = new Trainer(plan, Progress.quiet()).fit("m", () -> baseline(plan), train, val, dir);
+        Files.delete(dir.resolve(Trainer.BEST));
+        Files.writeString(dir.resolve(Trainer.BEST + ".tmp"), "half a zip");
+
+        Trainer.Result again = new Trainer(plan, Progress.quiet()).finished("m", baseline(plan), train, val, dir).orElseThrow();
+        assertEquals(0.0, again.net().params().sub(done.net().params()).norm1Number().doubleValue(), 0.0);
+        assertTrue(Files.isRegularFile(dir.resolve(Trainer.BEST)));
+        assertFalse(Files.exists(dir.resolve(Trainer.BEST + ".tmp")));
+    }
+
     @Test
     void historyRecordsEveryEpochAndCheckpointsAreWritten() throws IOException {
         ImageExamples train = SyntheticImages.examples(tmp, 24, 32, 3), val = SyntheticImages.examples(tmp, 12, 32, 4);

@@ -144,7 +144,10 @@ class TransferTrainingTest {
         });
         Progress progress = new Progress("m", capture, null, java.time.Duration.ofDays(1));
         TransferNet again = squeezeNet(48);
+        // a run killed after its last epoch but before it deleted its scratch file left this
+        Path leftover = java.nio.file.Files.createFile(dir.resolve("backbone-outputs-7.f16"));
         Trainer.Result second = FeatureTraining.fit(again, train, val, new Trainer(Nets.plan(2), progress), dir, progress);
+        assertFalse(java.nio.file.Files.exists(leftover), "the killed run's scratch file is removed");
         assertTrue(second.resumed());
         assertEquals(first.history().epochs(), second.history().epochs());
         assertEquals(first.net().params(), again.graph().params());
