@@ -86,6 +86,10 @@ final class BenchOptions {
     @Option(names = "--plain", description = "DL4J without the OneDNN helpers (im2col + gemm), for comparison")
     boolean plain;
 
+    @Option(names = "--onednn-pooling", description = "DL4J's pooling layers on OneDNN's helper alone, without the project's "
+            + "MaxPool2x2 (scalar on AVX2 CPUs), for comparison")
+    boolean oneDnnPooling;
+
     @Option(names = "--profile", description = "also per-layer (DL4J) and per-op (PyTorch) times")
     boolean profile;
 
@@ -184,6 +188,7 @@ final class BenchOptions {
                 "--threads", "" + threads, "--classes", "" + classes, "--warmup", "" + warmup,
                 "--seconds", "" + seconds, "--min-iters", "" + minIters, "--seed", "" + seed));
         if (plain) a.add("--plain");
+        if (oneDnnPooling) a.add("--onednn-pooling");
         if (profile) a.add("--profile");
         if (cache != null) a.addAll(List.of("--cache", cache.name()));
         if (workspace != null) a.addAll(List.of("--workspace", workspace.name()));
