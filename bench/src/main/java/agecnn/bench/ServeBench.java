@@ -138,6 +138,7 @@ public final class ServeBench {
             return 2;
         }
 
+        String loadBefore = loadAverage();
         Path log = Files.createTempFile("serve-bench", ".log");
         Process server = startServer(o, model, project, log);
         try {
@@ -156,6 +157,8 @@ public final class ServeBench {
             double rss = peakRssMb(server.pid());
             boolean clean = stop(server);
             out.print(report(o, r, model, imageSays, faces, rss, clean));
+            out.println("load avg   : " + loadBefore + " before, " + loadAverage() + " after (1 min; the whole machine's, "
+                    + "other processes too)");
             boolean withinQueue = o.clients <= o.workers + o.queue;
             if (r.errors() > 0 && withinQueue) {
                 err.println(r.errors() + " requests failed with " + o.clients + " clients, within the " + (o.workers + o.queue)
@@ -291,6 +294,15 @@ public final class ServeBench {
     static boolean stop(Process server) throws InterruptedException {
         server.destroy();
         return server.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The 1-minute load average of the machine, or "?". */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     /** This machine's CPU, as lscpu's "Model name" says it. */

@@ -2,6 +2,7 @@ package agecnn.serve;
 
 import agecnn.config.Settings;
 import agecnn.data.BadImageException;
+import agecnn.eval.Metrics;
 import agecnn.io.AddressPolicy;
 import agecnn.io.DownloadException;
 import agecnn.io.Fetcher;
@@ -27,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -576,11 +578,11 @@ public final class PredictServer implements AutoCloseable {
         m.put("input_size", info.imageSize());
         m.put("channel_order", info.channelOrder());
         m.put("bins", info.bins());
-        m.put("bin_ages", info.binAges());
+        m.put("bin_ages", info.binAges() == null ? null : Arrays.stream(info.binAges()).map(a -> Metrics.round(a, 2)).toArray());
         Map<String, Object> test = new LinkedHashMap<>();
         if (info.metrics() != null) {
             info.metrics().forEach((k, v) -> {
-                if (k.startsWith("test_")) test.put(k.substring(5), v);
+                if (k.startsWith("test_")) test.put(k.substring(5), tidy(v));
             });
         }
         m.put("test", test);
@@ -594,6 +596,15 @@ public final class PredictServer implements AutoCloseable {
         limits.put("public_urls_only", options.publicUrlsOnly());
         m.put("limits", limits);
         return m;
+    }
+
+    /** A score as it reads best: whole numbers without ".0", others to 4 decimals (lists too). */
+    private static Object tidy(Object v) {
+        if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) d.longValue() : (Object) Metrics.round(d, 4);
+        }
+        if (v instanceof List<?> l) return l.stream().map(PredictServer::tidy).toList();
+        return v;
     }
 
     private static void json(Response res, Callback cb, int status, String body) {
