@@ -84,8 +84,16 @@ public final class ServeBench {
         boolean help;
     }
 
-    /** What the clients saw. */
+    /**
+     * What the clients saw.
+     *
+     * @param latenciesMs of the answered requests (HTTP 200) only
+     */
     record Result(int requests, double seconds, double[] latenciesMs, Map<Integer, Integer> byStatus, int failures) {
+        int answered() {
+            return byStatus.getOrDefault(200, 0);
+        }
+
         int errors() {
             int e = failures;
             for (Map.Entry<Integer, Integer> s : byStatus.entrySet()) if (s.getKey() != 200) e += s.getValue();
@@ -235,7 +243,11 @@ public final class ServeBench {
         return URI.create(found.peek());
     }
 
-    /** {@code clients} threads, each posting as soon as its last answer came, for {@code seconds}. */
+    /**
+     * {@code clients} threads, each posting as soon as its last answer came, for {@code seconds};
+     * after a 503 a client waits as long as its Retry-After says (at most until the end), as a
+     * polite client does.
+     */
     static Result load(HttpClient http, HttpRequest post, int clients, int seconds) throws InterruptedException {
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -249,8 +261,13 @@ public final class ServeBench {
                     long t0 = System.nanoTime();
                     try {
                         HttpResponse<Void> r = http.send(post, HttpResponse.BodyHandlers.discarding());
-                        latencies.add((System.nanoTime() - t0) / 1e6);
+                        if (r.statusCode() == 200) latencies.add((System.nanoTime() - t0) / 1e6);
                         statuses.add(r.statusCode());
+                        if (r.statusCode() == 503) {
+                            long wait = TimeUnit.SECONDS.toNanos(r.headers().firstValueAsLong("Retry-After").orElse(1));
+                            long sleep = Math.min(wait, end - System.nanoTime());
+                            if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+                        }
                     } catch (IOException e) {
                         failures.add(e.toString());
                     } catch (InterruptedException e) {
@@ -324,8 +341,9 @@ public final class ServeBench {
                 o.clients, o.seconds, o.warmup, cpu(), Runtime.getRuntime().availableProcessors()));
         sb.append(String.format(Locale.ROOT, "server     : %s, %d workers, queue %d, faces %s; photo: %s, %d faces found%n",
                 model, o.workers, o.queue, o.noDetect ? "not detected" : "detected", image, faces));
-        sb.append(String.format(Locale.ROOT, "requests   : %d in %.1f s = %.2f/s%n", r.requests(), r.seconds(), r.requests() / r.seconds()));
-        sb.append(String.format(Locale.ROOT, "latency ms : p50 %.0f  p95 %.0f  p99 %.0f  max %.0f%n", percentile(ms, 50),
+        sb.append(String.format(Locale.ROOT, "requests   : %d answered in %.1f s = %.2f/s (%d sent)%n", r.answered(), r.seconds(),
+                r.answered() / r.seconds(), r.requests()));
+        sb.append(String.format(Locale.ROOT, "latency ms : p50 %.0f  p95 %.0f  p99 %.0f  max %.0f (of the answered)%n", percentile(ms, 50),
                 percentile(ms, 95), percentile(ms, 99), percentile(ms, 100)));
         StringBuilder by = new StringBuilder();
         r.byStatus().forEach((s, n) -> {

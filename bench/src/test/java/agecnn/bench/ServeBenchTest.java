@@ -44,7 +44,7 @@ class ServeBenchTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, text + err.toString(StandardCharsets.UTF_8));
         assertTrue(text.contains("3 clients for 2 s on loopback"), text);
-        assertTrue(text.matches("(?s).*requests   : [1-9][0-9]* in .*"), text);
+        assertTrue(text.matches("(?s).*requests   : [1-9][0-9]* answered in .*"), text);
         assertTrue(text.contains("latency ms : p50 "), text);
         assertTrue(text.contains("errors     : 0\n"), text);
         assertTrue(text.matches("(?s).*peak RSS   : [1-9][0-9]* MiB.*"), text);

@@ -103,6 +103,9 @@ public final class PredictServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Map<String, Page> pages;
     private final long startedNanos = System.nanoTime();
+    /** Decided once, not per request (the host may be a name to resolve). */
+    private final boolean loopbackOnly;
+    private final boolean publicUrlsOnly;
     private volatile boolean closed;
 
     private record Page(String type, byte[] bytes) {}
@@ -112,6 +115,8 @@ public final class PredictServer implements AutoCloseable {
 
     private PredictServer(ServeOptions options, List<Predictor> predictors, Consumer<String> log) {
         this.options = options;
+        this.loopbackOnly = options.loopbackOnly();
+        this.publicUrlsOnly = options.publicUrlsOnly();
         this.workers = new Workers(predictors, options.queue());
         this.info = predictors.get(0).info();
         this.detector = predictors.get(0).detector();
@@ -292,7 +297,7 @@ public final class PredictServer implements AutoCloseable {
      * reach it through a name of its own that resolves to 127.0.0.1 (DNS rebinding).
      */
     private void checkHost(Request req) throws ApiError {
-        if (!options.loopbackOnly()) return;
+        if (!loopbackOnly) return;
         String host = Request.getServerName(req);
         if (host == null) return;
         String h = host.toLowerCase(Locale.ROOT);
@@ -516,7 +521,7 @@ public final class PredictServer implements AutoCloseable {
             notImage.set(type);
             return false;
         }, "an image");
-        if (options.publicUrlsOnly()) f = f.withAddressPolicy(AddressPolicy.publicOnly());
+        if (publicUrlsOnly) f = f.withAddressPolicy(AddressPolicy.publicOnly());
         try {
             return f.fetch(url).bytes();
         } catch (AddressPolicy.Refused e) {
@@ -593,7 +598,7 @@ public final class PredictServer implements AutoCloseable {
         limits.put("time_limit_s", options.timeLimit().toSeconds());
         limits.put("workers", options.workers());
         limits.put("queue", options.queue());
-        limits.put("public_urls_only", options.publicUrlsOnly());
+        limits.put("public_urls_only", publicUrlsOnly);
         m.put("limits", limits);
         return m;
     }

@@ -4,9 +4,15 @@ import agecnn.io.Fetcher;
 import agecnn.predict.ModelChoice;
 import agecnn.predict.PredictCommand;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -29,7 +35,8 @@ public final class ServeCommand {
             description = {"Serves the predictor: a web page at / (choose, drop or paste a photo; a webcam snapshot) and a "
                     + "JSON API (POST /api/predict, GET /api/model, GET /api/health). See docs/serve.md."},
             optionListHeading = "options:%n", exitCodeListHeading = "exit status:%n",
-            exitCodeList = {"0:stopped by Ctrl-C", "2:bad usage, no model, or the address cannot be listened on"})
+            exitCodeList = {"130:stopped by Ctrl-C (143: by SIGTERM), after answering the requests under way",
+                    "2:bad usage, no model, or the address cannot be listened on"})
     static final class Arguments {
 
         @Option(names = "--port", paramLabel = "P", defaultValue = "8080", description = "the port (default ${DEFAULT-VALUE}; 0: any free one)")
@@ -134,6 +141,7 @@ public final class ServeCommand {
                 + (s.detect() ? "detected" : "not detected (--no-detect)") + ", " + s.workers() + " workers, queue " + s.queue());
         out.println("Serving on " + server.uri() + "  (the page; API: POST /api/predict, GET /api/model, GET /api/health). "
                 + "Ctrl-C stops.");
+        for (String other : otherAddresses(s.host(), server.port())) out.println("  and on " + other);
         out.flush();
         return new Started(server, 0);
     }
@@ -152,18 +160,43 @@ public final class ServeCommand {
                     .withWorkers(a.workers, a.queue).withMaxBytes((long) a.maxMb << 20).withMaxPixels(a.maxMegapixels * 1_000_000L)
                     .withTimeLimit(Duration.ofSeconds(a.timeLimit))
                     .withUrls(a.allowPrivateUrls ? ServeOptions.UrlPolicy.ANY : ServeOptions.UrlPolicy.AUTO);
-            if (s.urlLimits().total().compareTo(s.timeLimit()) > 0) {
-                // a URL's download ends (502) before the request's time limit (503)
-                Duration total = s.timeLimit().multipliedBy(2).dividedBy(3);
-                s = s.withUrlLimits(new Fetcher.Limits(s.urlLimits().connect().compareTo(total) < 0 ? s.urlLimits().connect()
-                        : total, s.urlLimits().read().compareTo(total) < 0 ? s.urlLimits().read() : total, total,
-                        s.urlLimits().maxBytes(), s.urlLimits().maxRedirects()));
-            }
+            s = s.withUrlLimits(urlLimitsWithin(s.urlLimits(), s.timeLimit()));
             model = ModelChoice.choose(a.model, env, projectDir);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cli, e.getMessage());
         }
         return new Options(s, model);
+    }
+
+    /**
+     * The download limits shortened, where needed, to two thirds of the request's time limit, so
+     * that a slow URL fails as such (502) before the request's time is up (503).
+     */
+    static Fetcher.Limits urlLimitsWithin(Fetcher.Limits l, Duration timeLimit) {
+        Duration most = timeLimit.multipliedBy(2).dividedBy(3);
+        if (l.total().compareTo(most) <= 0) return l;
+        return new Fetcher.Limits(min(l.connect(), most), min(l.read(), most), most, l.maxBytes(), l.maxRedirects());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** For a server on every interface (0.0.0.0, ::), its address on each network of this machine: what to give the room. */
+    static List<String> otherAddresses(String host, int port) {
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) return List.of();
+        List<String> out = new ArrayList<>();
+        try {
+            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!n.isUp() || n.isLoopback()) continue;
+                for (InetAddress a : Collections.list(n.getInetAddresses())) {
+                    if (a instanceof Inet4Address) out.add("http://" + a.getHostAddress() + ":" + port + "/  (" + n.getName() + ")");
+                }
+            }
+        } catch (SocketException e) {
+            // no list: the address printed above is enough
+        }
+        return out;
     }
 
     /** What to say before listening beyond loopback. */

@@ -50,6 +50,8 @@ class ServePageIT {
 
     static PredictServer server;
     static ChromeDriver browser;
+    /** Selenium warns that it has no DevTools (CDP) support for this chromium's version: the test uses WebDriver only. */
+    static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     @BeforeAll
     static void start() throws IOException {
@@ -57,6 +59,7 @@ class ServePageIT {
         Path model = TinyModels.save(tmp.resolve("tiny.zip"), "tiny", 32, 7);
         server = PredictServer.start(ServeOptions.defaults().withPort(0).withWorkers(1, 4), Scenes.withDetector(model), line -> { });
 
+        CDP_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
