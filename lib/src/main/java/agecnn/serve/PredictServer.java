@@ -90,6 +90,8 @@ public final class PredictServer implements AutoCloseable {
     private static final int MAX_JSON_BYTES = 64 * 1024;
     /** Bodies up to this many times the limit are read to their end before the 413 (see {@link #body}). */
     private static final long DRAIN_FACTOR = 4;
+    /** A request attribute set once its body has been read to its end. */
+    private static final String BODY_READ = "agecnn.serve.bodyRead";
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
     private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' blob: data: http: https:; media-src 'self' blob:; "
             + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -276,6 +278,11 @@ public final class PredictServer implements AutoCloseable {
                 }
                 logLine(method, path, res.getStatus(), t0, null);
             } catch (ApiError e) {
+                // a body left unread (refused before it was read): the connection closes after the answer,
+                // so that a client does not send its next request after the rest of this one
+                if (req.getAttribute(BODY_READ) == null && req.getLength() != 0 && !method.equals("GET") && !method.equals("HEAD")) {
+                    res.getHeaders().put(HttpHeader.CONNECTION, "close");
+                }
                 error(res, cb, e);
                 logLine(method, path, e.status(), t0, e.getMessage());
             } catch (RuntimeException e) {
@@ -433,6 +440,7 @@ public final class PredictServer implements AutoCloseable {
                 throw new ApiError(413, "the body is " + announced + " bytes, over the limit of " + max);
             }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length <= max) req.setAttribute(BODY_READ, Boolean.TRUE);
             if (bytes.length > max) {
                 long dropped = bytes.length;
                 while (dropped <= drainable) {
@@ -626,8 +634,6 @@ public final class PredictServer implements AutoCloseable {
         m.put("error", e.getMessage());
         if (e.input() != null) m.put("input", e.input());
         if (e.retryAfterSeconds() > 0) res.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
-        // a body left unread (too large) is not read to its end: the connection closes after the answer
-        if (e.status() == 413) res.getHeaders().put(HttpHeader.CONNECTION, "close");
         json(res, cb, e.status(), GSON.toJson(m));
     }
 
