@@ -33,6 +33,8 @@ import java.util.function.Predicate;
  *
  * <p>Configured per use: the {@link Limits}, the media types taken ({@link #forImages} or any),
  * extra request headers (sent to the URL's own host only, never after a redirect elsewhere).
+ * Which hosts may be reached is an {@link AddressPolicy} (any, unless {@link #withAddressPolicy} says
+ * otherwise), checked on the URL and on every redirect before connecting.
  * {@link #fetch} keeps the bytes in memory; {@link #fetchTo} streams them into a temporary file
  * beside the target, checking an expected SHA-256 on the way, and moves it into place only when
  * everything checked out, so a failed or refused download leaves nothing behind.
@@ -77,18 +79,21 @@ public final class Fetcher {
     private final Predicate<String> acceptType;
     private final String what;
     private final Map<String, String> headers;
+    private final AddressPolicy addresses;
 
-    private Fetcher(Limits limits, String acceptHeader, Predicate<String> acceptType, String what, Map<String, String> headers) {
+    private Fetcher(Limits limits, String acceptHeader, Predicate<String> acceptType, String what, Map<String, String> headers,
+                    AddressPolicy addresses) {
         this.limits = limits;
         this.acceptHeader = acceptHeader;
         this.acceptType = acceptType;
         this.what = what;
         this.headers = Map.copyOf(headers);
+        this.addresses = addresses;
     }
 
     /** A fetcher within {@code limits} taking any media type (files checked by their SHA-256, archives). */
     public static Fetcher of(Limits limits) {
-        return new Fetcher(limits, "*/*", type -> true, "a file", Map.of());
+        return new Fetcher(limits, "*/*", type -> true, "a file", Map.of(), AddressPolicy.ANY);
     }
 
     /** A fetcher for photos within {@code limits}: asks for JPEG or PNG, refuses what {@link #looksLikeImage} refuses. */
@@ -105,14 +110,22 @@ public final class Fetcher {
      * @param what         what is expected, with its article, for the message ("an image")
      */
     public Fetcher accepting(String acceptHeader, Predicate<String> acceptType, String what) {
-        return new Fetcher(limits, acceptHeader, acceptType, what, headers);
+        return new Fetcher(limits, acceptHeader, acceptType, what, headers, addresses);
     }
 
     /** The same fetcher sending one more request header, to the URL's own host only (not after a redirect to another). */
     public Fetcher withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new Fetcher(limits, acceptHeader, acceptType, what, more);
+        return new Fetcher(limits, acceptHeader, acceptType, what, more, addresses);
+    }
+
+    /**
+     * The same fetcher connecting only to hosts that {@code policy} allows: the URL's and every
+     * redirect's, checked before connecting ({@link AddressPolicy.Refused} when refused).
+     */
+    public Fetcher withAddressPolicy(AddressPolicy policy) {
+        return new Fetcher(limits, acceptHeader, acceptType, what, headers, policy);
     }
 
     public Limits limits() {
@@ -199,6 +212,7 @@ public final class Fetcher {
         URI current = first;
         long deadline = System.nanoTime() + limits.total().toNanos();
         for (int hop = 0; ; hop++) {
+            addresses.check(url, current);
             HttpURLConnection c = open(url, current, sameOrigin(first, current));
             try {
                 int status = status(url, c);

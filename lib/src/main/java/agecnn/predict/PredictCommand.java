@@ -4,10 +4,7 @@ import agecnn.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,14 +78,12 @@ public final class PredictCommand {
             String unknown = inputs.stream().filter(a -> a.startsWith("--")).findFirst().orElse(null);
             if (unknown != null) throw new UnmatchedArgumentException(cli, "Unknown option: '" + unknown + "'" + nearest(cli, unknown));
             if (inputs.isEmpty()) throw new ParameterException(cli, "no input: give one or more image files or URLs");
-            Path file = model;
+            Path file;
             try {
-                if (file == null && env.get("MODEL") != null && !env.get("MODEL").isBlank()) file = Path.of(env.get("MODEL"));
-                if (file == null) file = newestBest(projectDir.resolve("reports"));
+                file = ModelChoice.choose(model, env, projectDir);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cli, e.getMessage());
             }
-            if (!Files.isRegularFile(file)) throw new ParameterException(cli, "no model file at " + file);
             return new Options(file, table, !noDetect, keep, overwrite, top, List.copyOf(inputs));
         }
 
@@ -187,7 +182,7 @@ public final class PredictCommand {
     }
 
     /** The settings in force (WEIGHTS_DIR says where the face detector's model is), in the project folder. */
-    static Settings settings(Map<String, String> env, Path projectDir) {
+    public static Settings settings(Map<String, String> env, Path projectDir) {
         Map<String, String> values = new HashMap<>(env);
         values.put("PROJECT_DIR", projectDir.toString());
         return Settings.of(values);
@@ -199,32 +194,6 @@ public final class PredictCommand {
         CommandLine cli = commandLine(a);
         cli.parseArgs(args);
         return a.resolve(cli, env, projectDir);
-    }
-
-    /** The most recently written reports/<run>/models/best.zip. */
-    static Path newestBest(Path reports) {
-        Path best = null;
-        FileTime newest = null;
-        if (Files.isDirectory(reports)) {
-            try (DirectoryStream<Path> runs = Files.newDirectoryStream(reports)) {
-                for (Path run : runs) {
-                    Path f = run.resolve("models").resolve("best.zip");
-                    if (!Files.isRegularFile(f)) continue;
-                    FileTime t = Files.getLastModifiedTime(f);
-                    if (newest == null || t.compareTo(newest) > 0) {
-                        newest = t;
-                        best = f;
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot list " + reports + ": " + e.getMessage());
-            }
-        }
-        if (best == null) {
-            throw new IllegalArgumentException("no model given and no " + reports + "/*/models/best.zip: run ./agecnn run "
-                    + "first, or pass --model FILE");
-        }
-        return best;
     }
 
     /** Where --keep puts a URL's image: DIR/<last path segment>, or DIR/download.jpg. */

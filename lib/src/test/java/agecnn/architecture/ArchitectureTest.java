@@ -48,20 +48,22 @@ class ArchitectureTest {
                 .layer("run").definedBy("agecnn.run..")
                 .layer("explore").definedBy("agecnn.explore..")
                 .layer("predict").definedBy("agecnn.predict..")
+                .layer("serve").definedBy("agecnn.serve..")
                 .layer("notebook").definedBy("agecnn.notebook..")
                 .whereLayer("notebook").mayNotBeAccessedByAnyLayer()
-                .whereLayer("predict").mayOnlyBeAccessedByLayers("notebook")
+                .whereLayer("serve").mayOnlyBeAccessedByLayers("notebook")
+                .whereLayer("predict").mayOnlyBeAccessedByLayers("serve", "notebook")
                 .whereLayer("explore").mayOnlyBeAccessedByLayers("notebook")
-                .whereLayer("run").mayOnlyBeAccessedByLayers("predict", "notebook")
-                .whereLayer("train").mayOnlyBeAccessedByLayers("run", "explore", "predict", "notebook")
-                .whereLayer("eval").mayOnlyBeAccessedByLayers("train", "run", "predict", "notebook")
-                .whereLayer("nets").mayOnlyBeAccessedByLayers("eval", "train", "run", "predict", "notebook")
-                .whereLayer("tensors").mayOnlyBeAccessedByLayers("nets", "eval", "train", "run", "explore", "predict", "notebook")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("tensors", "nets", "eval", "train", "run", "explore", "predict", "notebook")
+                .whereLayer("run").mayOnlyBeAccessedByLayers("predict", "serve", "notebook")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("run", "explore", "predict", "serve", "notebook")
+                .whereLayer("eval").mayOnlyBeAccessedByLayers("train", "run", "predict", "serve", "notebook")
+                .whereLayer("nets").mayOnlyBeAccessedByLayers("eval", "train", "run", "predict", "serve", "notebook")
+                .whereLayer("tensors").mayOnlyBeAccessedByLayers("nets", "eval", "train", "run", "explore", "predict", "serve", "notebook")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("tensors", "nets", "eval", "train", "run", "explore", "predict", "serve", "notebook")
                 .whereLayer("config").mayOnlyBeAccessedByLayers("data", "tensors", "nets", "eval", "train", "run", "explore", "predict",
-                        "notebook")
+                        "serve", "notebook")
                 .whereLayer("io").mayOnlyBeAccessedByLayers("config", "data", "tensors", "nets", "eval", "train", "run", "explore",
-                        "predict", "notebook");
+                        "predict", "serve", "notebook");
     }
 
     @Test

@@ -68,6 +68,13 @@ class PredictNotebookIT {
         JsonObject facts = run.getAsJsonObject("facts").getAsJsonObject("predict");
         assertEquals(3, facts.get("scene_faces_placed").getAsInt());
         assertEquals(faces.size(), facts.get("scene_faces_found").getAsInt(), "the URL served the scene");
+
+        // the server started in the notebook (./agecnn serve's), asked about the scene over HTTP: the same faces
+        assertTrue(text.matches("(?s).*POST http://127\\.0\\.0\\.1:\\d+/api/predict -> HTTP 200\n.*"), text);
+        String served = text.lines().filter(l -> l.startsWith("{\"input\":\"upload\"")).findFirst().orElseThrow();
+        JsonObject api = new JsonParser().parse(served).getAsJsonObject();
+        assertEquals(facts.get("scene_faces_found").getAsInt(), api.getAsJsonArray("faces").size(), served);
+        for (JsonElement f : api.getAsJsonArray("faces")) assertEquals(2, f.getAsJsonObject().getAsJsonArray("top").size(), served);
         long framed = 0;
         for (JsonElement iou : facts.getAsJsonArray("scene_crop_iou")) if (iou.getAsDouble() > 0.5) framed++;
         // the ONNX detector finds turned faces too; the Haar fallback (no detector file, offline) may miss them
