@@ -37,17 +37,12 @@ public final class BenchCnn {
         return build(config(imageSize, numClasses, seed));
     }
 
-    /** Any configuration, initialised on the fast path, its poolings on {@link agecnn.nets.MaxPool2x2}. */
+    /** Any configuration, initialised on the fast path and readied for this CPU ({@link FastPath#tune}). */
     public static MultiLayerNetwork build(MultiLayerConfiguration conf) {
-        return FastPath.tune(withOneDnnPooling(conf));
-    }
-
-    /** The same with the pooling layers left on OneDNN's helper alone: what the project ran before MaxPool2x2, to compare. */
-    public static MultiLayerNetwork withOneDnnPooling(MultiLayerConfiguration conf) {
         FastPath.enable(); // before init(): layers choose their helpers when they are made
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        return net;
+        return FastPath.tune(net);
     }
 
     public static MultiLayerConfiguration config(int imageSize, int numClasses, long seed) {

@@ -86,9 +86,12 @@ final class BenchOptions {
     @Option(names = "--plain", description = "DL4J without the OneDNN helpers (im2col + gemm), for comparison")
     boolean plain;
 
-    @Option(names = "--onednn-pooling", description = "DL4J's pooling layers on OneDNN's helper alone, without the project's "
-            + "MaxPool2x2 (scalar on AVX2 CPUs), for comparison")
+    @Option(names = "--onednn-pooling", description = "DL4J's pooling layers on OneDNN's helper alone, never the project's "
+            + "MaxPool2x2 (taken where OneDNN's is scalar: CPUs without AVX-512, or --isa avx2), for comparison")
     boolean oneDnnPooling;
+
+    @Option(names = "--own-pooling", description = "DL4J's pooling layers on the project's MaxPool2x2 whatever the CPU, for comparison")
+    boolean ownPooling;
 
     @Option(names = "--profile", description = "also per-layer (DL4J) and per-op (PyTorch) times")
     boolean profile;
@@ -189,6 +192,7 @@ final class BenchOptions {
                 "--seconds", "" + seconds, "--min-iters", "" + minIters, "--seed", "" + seed));
         if (plain) a.add("--plain");
         if (oneDnnPooling) a.add("--onednn-pooling");
+        if (ownPooling) a.add("--own-pooling");
         if (profile) a.add("--profile");
         if (cache != null) a.addAll(List.of("--cache", cache.name()));
         if (workspace != null) a.addAll(List.of("--workspace", workspace.name()));

@@ -23,7 +23,8 @@ final class Dl4jRun {
     static String run(BenchOptions o) {
         Nd4j.getEnvironment().setMaxThreads(o.threads);
         Nd4j.getRandom().setSeed(o.seed);
-        Supplier<MultiLayerNetwork> make = o.oneDnnPooling ? () -> BenchCnn.withOneDnnPooling(o.config()) : () -> BenchCnn.build(o.config());
+        Supplier<MultiLayerNetwork> make = () -> o.oneDnnPooling ? FastPath.withoutOwnPooling(BenchCnn.build(o.config()))
+                : o.ownPooling ? FastPath.withOwnPooling(BenchCnn.build(o.config())) : BenchCnn.build(o.config());
         MultiLayerNetwork net = o.plain ? FastPath.withHelpersDisabled(make) : make.get();
 
         INDArray x = Nd4j.rand(DataType.FLOAT, o.batch, 3, o.size, o.size);
@@ -38,7 +39,7 @@ final class Dl4jRun {
                 "{\"engine\": \"dl4j %s\", \"size\": %d, \"batch\": %d, \"threads\": %d, "
                         + "\"helpers\": %b, \"train_ips\": %.2f, \"infer_ips\": %.2f, \"train_ips_best\": %.2f, "
                         + "\"infer_ips_best\": %.2f, \"peak_rss_mb\": %.1f}",
-                o.plain ? "plain" : o.oneDnnPooling ? "onednn-pooling" : "onednn", o.size, o.batch, o.threads, FastPath.helpersActive(net),
+                o.plain ? "plain" : FastPath.pools2x2Fast(net) ? "onednn+own-pool" : "onednn", o.size, o.batch, o.threads, FastPath.helpersActive(net),
                 train[0], infer[0], train[1], infer[1], PeakRss.ofThisProcessMb());
     }
 

@@ -77,13 +77,19 @@ public final class FastPath {
     }
 
     /**
-     * Gives every pooling layer of an initialised network the {@link MaxPool2x2} helper, over the
-     * helper it had (OneDNN's): 2x2 max pooling at vector speed on every CPU, where OneDNN 2.3
-     * has it for NCHW only on AVX-512. Idempotent; nothing when {@code FAST_PATH=false}.
+     * Readies an initialised network's layers for this CPU: where OneDNN pools NCHW with its scalar
+     * reference ({@link MaxPool2x2#neededHere()}: CPUs without AVX-512), every pooling layer gets
+     * the {@link MaxPool2x2} helper over the helper it had. Idempotent; nothing when
+     * {@code FAST_PATH=false}. Call it wherever a network is made or restored.
      *
      * @return the network
      */
-    public static synchronized <M extends Model> M tune(M net) {
+    public static <M extends Model> M tune(M net) {
+        return MaxPool2x2.neededHere() ? withOwnPooling(net) : net;
+    }
+
+    /** Every pooling layer on {@link MaxPool2x2}, whatever the CPU (for tests and the benchmark's comparisons). */
+    public static synchronized <M extends Model> M withOwnPooling(M net) {
         if (optedOut() || holdingPlain) return net;
         for (Layer layer : layers(net)) {
             if (!(layer instanceof SubsamplingLayer pooling) || pooling.getHelper() instanceof MaxPool2x2) continue;
@@ -91,6 +97,20 @@ public final class FastPath {
                 HELPER.set(pooling, new MaxPool2x2((SubsamplingHelper) pooling.getHelper()));
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot give " + layer.getClass().getName() + " its pooling helper: " + e, e);
+            }
+        }
+        return net;
+    }
+
+    /** Every pooling layer back on the helper under its {@link MaxPool2x2} (OneDNN's), whatever the CPU: to compare. */
+    public static synchronized <M extends Model> M withoutOwnPooling(M net) {
+        for (Layer layer : layers(net)) {
+            if (layer instanceof SubsamplingLayer pooling && pooling.getHelper() instanceof MaxPool2x2 own) {
+                try {
+                    HELPER.set(pooling, own.fallback());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot give " + layer.getClass().getName() + " its pooling helper back: " + e, e);
+                }
             }
         }
         return net;

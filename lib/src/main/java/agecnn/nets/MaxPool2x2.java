@@ -30,14 +30,53 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order (top left, top right, bottom left, bottom right), as OneDNN's workspace and DL4J do: ties
  * are common after a ReLU (windows of zeros). Outputs and gradients equal DL4J's own, bit for bit
  * ({@code MaxPool2x2Test}).
+ *
+ * <p>Where OneDNN has its JIT kernel it stays: on AVX-512 its forward pass was several times
+ * faster than this loop (2.5 against 34 ms, fastest of 20, on a shared 2-core Xeon), the backward
+ * passes even. {@link #neededHere()} says which case this machine is.
  */
 public final class MaxPool2x2 implements SubsamplingHelper {
+
+    /** The CPU flags OneDNN's {@code avx512_core} needs: its JIT pooling for NCHW comes with them. */
+    static final java.util.List<String> AVX512_CORE = java.util.List.of("avx512f", "avx512bw", "avx512vl", "avx512dq");
+
+    private static final boolean NEEDED = needed(readCpuFlags(), System.getenv("ONEDNN_MAX_CPU_ISA"), System.getenv("DNNL_MAX_CPU_ISA"));
 
     private final SubsamplingHelper fallback;
 
     /** @param fallback the helper for every other pooling (OneDNN's), or null for DL4J's own path */
     public MaxPool2x2(SubsamplingHelper fallback) {
         this.fallback = fallback;
+    }
+
+    /**
+     * Whether OneDNN pools NCHW with its scalar reference on this machine, so that this helper
+     * should: the CPU lacks one of {@link #AVX512_CORE}, or OneDNN is held below AVX-512 by
+     * {@code ONEDNN_MAX_CPU_ISA} / {@code DNNL_MAX_CPU_ISA} (as {@code bench/run --isa avx2} does).
+     */
+    public static boolean neededHere() {
+        return NEEDED;
+    }
+
+    static boolean needed(java.util.Set<String> cpuFlags, String onednnMaxIsa, String dnnlMaxIsa) {
+        if (!cpuFlags.containsAll(AVX512_CORE)) return true;
+        String cap = onednnMaxIsa != null && !onednnMaxIsa.isBlank() ? onednnMaxIsa : dnnlMaxIsa;
+        if (cap == null || cap.isBlank()) return false;
+        String c = cap.trim().toUpperCase(java.util.Locale.ROOT);
+        return !(c.equals("ALL") || c.startsWith("AVX512_CORE") || c.startsWith("AVX512_CORE_VNNI") || c.startsWith("AVX512_CORE_BF16")
+                || c.startsWith("AVX512_CORE_AMX"));
+    }
+
+    /** The first processor's flags in /proc/cpuinfo; none where it cannot be read (then this helper is taken). */
+    private static java.util.Set<String> readCpuFlags() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) return java.util.Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc: not Linux; OneDNN's choice is unknown, and this helper is never slow
+        }
+        return java.util.Set.of();
     }
 
     /** The helper this one hands other poolings to, or null. */

@@ -40,8 +40,10 @@ class MaxPool2x2Test {
     @Test
     void theStudysCnnGivesTheSameOutputsAndGradientsBitForBit() {
         for (int size : new int[] {64, 65}) {
-            ComputationGraph reference = StudyCnn.build(size, ONES, new Adam(1e-3), 5);
-            ComputationGraph tuned = FastPath.tune(StudyCnn.build(size, ONES, new Adam(1e-3), 5));
+            ComputationGraph built = StudyCnn.build(size, ONES, new Adam(1e-3), 5);
+            assertEquals(MaxPool2x2.neededHere(), FastPath.pools2x2Fast(built), "StudyCnn.build readies its network for this CPU");
+            ComputationGraph reference = FastPath.withoutOwnPooling(built);
+            ComputationGraph tuned = FastPath.withOwnPooling(StudyCnn.build(size, ONES, new Adam(1e-3), 5));
             assertFalse(FastPath.pools2x2Fast(reference));
             assertTrue(FastPath.pools2x2Fast(tuned));
             assertTrue(FastPath.helpersActive(tuned), "OneDNN stays under MaxPool2x2 for everything else");
@@ -97,6 +99,19 @@ class MaxPool2x2Test {
         var ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
         assertEquals(null, new MaxPool2x2(null).activate(x, false, new int[] {3, 3}, new int[] {2, 2}, new int[] {0, 0},
                 PoolingType.MAX, ConvolutionMode.Truncate, new int[] {1, 1}, CNN2DFormat.NCHW, ws), "no helper under it: DL4J's own path");
+    }
+
+    @Test
+    void ownPoolingWhereOneDnnHasNoJitKernelForNchw() {
+        var avx512 = java.util.Set.of("avx2", "avx512f", "avx512bw", "avx512vl", "avx512dq");
+        assertFalse(MaxPool2x2.needed(avx512, null, null), "AVX-512: OneDNN's JIT kernel");
+        assertTrue(MaxPool2x2.needed(java.util.Set.of("avx2", "fma"), null, null), "AVX2 only: OneDNN's reference");
+        assertTrue(MaxPool2x2.needed(java.util.Set.of("avx2", "avx512f"), null, null), "AVX-512 without bw/vl/dq: no avx512_core");
+        assertTrue(MaxPool2x2.needed(avx512, "AVX2", null), "held to AVX2");
+        assertTrue(MaxPool2x2.needed(avx512, null, "avx2"), "held to AVX2 under the older name");
+        assertFalse(MaxPool2x2.needed(avx512, "ALL", "AVX2"), "the newer name wins");
+        assertFalse(MaxPool2x2.needed(avx512, null, "AVX512_CORE"));
+        assertTrue(MaxPool2x2.needed(java.util.Set.of(), null, null), "flags unknown: the helper, never slow");
     }
 
     private static Map<String, INDArray> gradients(ComputationGraph net, INDArray x, INDArray y) {
