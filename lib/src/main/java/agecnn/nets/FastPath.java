@@ -2,13 +2,20 @@ package agecnn.nets;
 
 import agecnn.config.Settings;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * The one place of the work-around that gives DL4J 1.0.0-M2.1's conv and pooling layers their
@@ -29,7 +36,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * <p>When to call: before a network is initialised ({@code MultiLayerNetwork.init()} makes the
  * layers, and each layer decides then, once, whether it has a helper). {@link BenchCnn#build}
- * calls it, so code that builds its networks there needs nothing more. Set {@code FAST_PATH=false}
+ * calls it, so code that builds its networks there needs nothing more. A network restored from a
+ * file gets its layers then too: {@link #restoreGraph} and {@link #restoreMultiLayer} are the one
+ * way the project restores networks (saved models, training checkpoints, the zoo's weights), and
+ * switch the fast path on first. Set {@code FAST_PATH=false}
  * (system property or environment variable) to keep the plain path, e.g. to compare.
  */
 public final class FastPath {
@@ -58,8 +68,30 @@ public final class FastPath {
      * helper, i.e. the fast path is really taken.
      */
     public static boolean helpersActive(MultiLayerNetwork net) {
+        return helpersActive(net.getLayers());
+    }
+
+    /** The same for a graph; frozen layers are looked into (a frozen backbone's layers keep their helpers). */
+    public static boolean helpersActive(ComputationGraph net) {
+        return helpersActive(net.getLayers());
+    }
+
+    /** The same for either kind of network. */
+    public static boolean helpersActive(Model net) {
+        if (net instanceof MultiLayerNetwork m) return helpersActive(m);
+        if (net instanceof ComputationGraph g) return helpersActive(g);
+        throw new IllegalArgumentException("a MultiLayerNetwork or a ComputationGraph, not " + net.getClass());
+    }
+
+    private static boolean helpersActive(Layer[] layers) {
         int convLayers = 0;
-        for (Layer layer : net.getLayers()) {
+        for (Layer outer : layers) {
+            Layer layer = outer;
+            while (true) {
+                if (layer instanceof FrozenLayer f) layer = f.getInsideLayer();
+                else if (layer instanceof FrozenLayerWithBackprop f) layer = f.getInsideLayer();
+                else break;
+            }
             if (layer instanceof ConvolutionLayer) {
                 convLayers++;
                 if (!(layer.getHelper() instanceof MKLDNNConvHelper)) return false;
@@ -68,6 +100,23 @@ public final class FastPath {
             }
         }
         return convLayers > 0;
+    }
+
+    /**
+     * A graph restored from a DL4J model zip with the fast path on (its layers are made during the
+     * restore and choose their helpers then). The one way the project restores a graph.
+     *
+     * @param withUpdater whether the updater's state is restored too (to go on training)
+     */
+    public static ComputationGraph restoreGraph(Path file, boolean withUpdater) throws IOException {
+        enable();
+        return ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater);
+    }
+
+    /** A MultiLayerNetwork restored as {@link #restoreGraph} restores a graph. */
+    public static MultiLayerNetwork restoreMultiLayer(Path file, boolean withUpdater) throws IOException {
+        enable();
+        return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
     }
 
     /**

@@ -2,6 +2,7 @@ package agecnn.train;
 
 import agecnn.eval.Predictions;
 import agecnn.io.Sha256;
+import agecnn.nets.FastPath;
 import agecnn.tensors.Examples;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -111,7 +112,7 @@ public final class Trainer {
         if (checkpoints != null) {
             State saved = readState(checkpoints.resolve(LATEST));
             if (saved != null && saved.fingerprint.equals(fingerprint)) {
-                net = ModelSerializer.restoreComputationGraph(checkpoints.resolve(LATEST).toFile(), true);
+                net = FastPath.restoreGraph(checkpoints.resolve(LATEST), true);
                 state = saved;
                 resumed = true;
                 progress.line(String.format("[%s] resuming from %s after epoch %d of %d", model, checkpoints.resolve(LATEST),
@@ -126,7 +127,7 @@ public final class Trainer {
         if (state.stopReason == null) state.seconds += setupSeconds;
         INDArray bestParams = null;
         if (resumed && state.history.size() > 0) {
-            bestParams = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false).params();
+            bestParams = FastPath.restoreGraph(checkpoints.resolve(BEST), false).params();
         }
         int[] trainSample = sample(train.size());
         int[] valAll = Examples.range(0, val.size());
@@ -189,7 +190,7 @@ public final class Trainer {
         if (saved == null || saved.stopReason == null || !saved.fingerprint.equals(fingerprint(model, fresh, train, val))) {
             return java.util.Optional.empty();
         }
-        ComputationGraph best = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false);
+        ComputationGraph best = FastPath.restoreGraph(checkpoints.resolve(BEST), false);
         progress.line(String.format("[%s] already trained (%s): taking its best epoch from %s", model, saved.stopReason, checkpoints.resolve(BEST)));
         return java.util.Optional.of(new Result(best, saved.history, saved.stopReason, saved.seconds, true));
     }
