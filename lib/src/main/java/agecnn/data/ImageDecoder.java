@@ -115,6 +115,12 @@ public final class ImageDecoder {
         }
     }
 
+    /** The image as {@link #readRgb} gives it (as stored, no EXIF turn), with its size in the file. */
+    public static Picture readStored(byte[] bytes, String name) throws BadImageException {
+        Decoded d = decode(bytes, name, false);
+        return new Picture(d.image, d.size.width, d.size.height);
+    }
+
     /** The image as {@link #readUpright} gives it, with its size in the file. */
     public static Picture readPicture(byte[] bytes, String name) throws BadImageException {
         Decoded d = decode(bytes, name, false);
