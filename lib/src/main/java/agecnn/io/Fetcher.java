@@ -36,9 +36,9 @@ import java.util.function.Predicate;
  * The project's one HTTP client: everything that downloads (photos to predict on, pretrained
  * weights, the face detector's model, the data set) fetches through it. One file over http or
  * https, defensively: time-outs for connecting, for each read (a server that stops sending) and
- * one deadline for the whole fetch, from the call on: the name lookup, connecting, every redirect,
- * the headers and the body all count against it; a size limit checked against the announced length and against what
- * actually arrives; redirects followed by hand, at most a few and never to another scheme than
+ * one deadline for the whole fetch, from the call on: the name lookup, connecting, every
+ * redirect, the headers and the body all count against it; a size limit checked against the
+ * announced length and against what actually arrives; redirects followed by hand, at most a few and never to another scheme than
  * http/https; and a check of the media type the server names, before the body is read. Every
  * failure of the URL is a {@link DownloadException} saying which URL and why.
  *
