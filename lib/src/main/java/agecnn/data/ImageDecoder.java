@@ -9,14 +9,17 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -30,11 +33,38 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * on half a face, so warnings count as errors here. Grayscale, palette and alpha images become
  * plain RGB; transparent pixels are composited onto white. CMYK JPEGs are converted with the
  * plain ink formula. {@link #readUpright} also applies a JPEG's EXIF orientation.
+ *
+ * <p>Memory and time are bounded by design, whatever a file claims (docs/predict.md, "Limits"):
+ * <ul>
+ *   <li>a file over {@link #MAX_FILE_BYTES} is refused by its size before it is read, and a
+ *       stream that is not a regular file ({@code /dev/zero}, a pipe) is read only as far as its
+ *       first bytes show it is no JPEG or PNG, and never past that limit;</li>
+ *   <li>the header's dimensions are read before any pixel: more than {@link #MAX_PIXELS} is
+ *       refused (decoding time grows with the pixels, and a small PNG can claim billions);</li>
+ *   <li>an image longer than {@link #MAX_DECODED_SIDE} on either side is decoded directly at
+ *       1/k of its size (ImageIO's source subsampling: every k-th pixel of every k-th row, read
+ *       row by row), so no decoded picture holds more than 4096 x 4096 pixels (64 MiB as RGB
+ *       ints, plus the reader's 48 MiB) whatever the file's size. The models see at most
+ *       224 px of a face, so nothing they use is lost. Smaller images are decoded as they are.</li>
+ * </ul>
  */
 public final class ImageDecoder {
 
-    /** Larger images are refused rather than risking an OutOfMemoryError on a bogus header. */
-    private static final long MAX_PIXELS = 1L << 27;
+    /**
+     * Images with more pixels (by their header) are refused: 2^27, about 134 million, above the
+     * 108 MP of the largest phone sensors' full-size photos; decoding that many takes a few
+     * seconds. The decoded copy is bounded by {@link #MAX_DECODED_SIDE}, so this bounds time, not memory.
+     */
+    public static final long MAX_PIXELS = 1L << 27;
+
+    /**
+     * Files larger than this are refused before they are read: 64 MiB, twice a 108 MP phone
+     * photo's JPEG (20-30 MB); the bytes are held in memory while decoding.
+     */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
+    /** The longest side decoded: larger images are decoded at 1/k of their size (see the class comment). */
+    public static final int MAX_DECODED_SIDE = 4096;
 
     private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -57,21 +87,80 @@ public final class ImageDecoder {
      * with {@link #readRgb}, as stored.
      */
     public static BufferedImage readUpright(byte[] bytes, String name) throws BadImageException {
-        BufferedImage rgb = readRgb(bytes, name);
-        return startsWith(bytes, JPEG_MAGIC) ? ExifOrientation.upright(rgb, ExifOrientation.of(bytes)) : rgb;
+        return readPicture(bytes, name).image();
     }
 
     /** Width and height from the header alone, without decoding the pixels. */
     public static Dimension readSize(Path file) throws BadImageException {
-        return decode(readBytes(file), file.toString(), true).size;
+        return readSize(readBytes(file), file.toString());
     }
 
-    /** All bytes of {@code file}; a missing or unreadable file is a BadImageException. */
+    /** Width and height of the image encoded in {@code bytes}, from its header alone; {@code name} is named in errors. */
+    public static Dimension readSize(byte[] bytes, String name) throws BadImageException {
+        return decode(bytes, name, true).size;
+    }
+
+    /**
+     * A photo as decoded for prediction: RGB and upright ({@link #readUpright}), at most
+     * {@link #MAX_DECODED_SIDE} on either side, with the size of the image in the file (upright too).
+     *
+     * @param width  the image's width in the file, upright; {@code image} is smaller when it was decoded at 1/k
+     * @param height the same for the height
+     */
+    public record Picture(BufferedImage image, int width, int height) {
+
+        /** How many of the file's pixels make one of {@code image}'s, along each side: 1 when decoded at full size. */
+        public int subsampling() {
+            return (int) Math.round((double) Math.max(width, height) / Math.max(image.getWidth(), image.getHeight()));
+        }
+    }
+
+    /** The image as {@link #readRgb} gives it (as stored, no EXIF turn), with its size in the file. */
+    public static Picture readStored(byte[] bytes, String name) throws BadImageException {
+        Decoded d = decode(bytes, name, false);
+        return new Picture(d.image, d.size.width, d.size.height);
+    }
+
+    /** The image as {@link #readUpright} gives it, with its size in the file. */
+    public static Picture readPicture(byte[] bytes, String name) throws BadImageException {
+        Decoded d = decode(bytes, name, false);
+        if (!startsWith(bytes, JPEG_MAGIC)) return new Picture(d.image, d.size.width, d.size.height);
+        int orientation = ExifOrientation.of(bytes);
+        BufferedImage up = ExifOrientation.upright(d.image, orientation);
+        boolean swapped = orientation >= 5 && orientation <= 8;   // as ExifOrientation.upright turns it
+        return swapped ? new Picture(up, d.size.height, d.size.width) : new Picture(up, d.size.width, d.size.height);
+    }
+
+    /**
+     * All bytes of {@code file}; a missing or unreadable file is a BadImageException. A regular
+     * file over {@link #MAX_FILE_BYTES} is refused by its size, unread; anything else (a device,
+     * a pipe) is read as a stream, refused as soon as its first bytes are no JPEG or PNG, and
+     * never read past the limit.
+     */
     public static byte[] readBytes(Path file) throws BadImageException {
         String name = file.toString();
         if (Files.isDirectory(file)) throw new BadImageException(name, "is a folder, not an image file");
         try {
-            return Files.readAllBytes(file);
+            if (Files.isRegularFile(file)) {
+                long size = Files.size(file);
+                if (size > MAX_FILE_BYTES) throw new BadImageException(name, tooLarge(size + " bytes"));
+                return Files.readAllBytes(file);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] head = in.readNBytes(PNG_MAGIC.length);
+                if (head.length == 0) throw new BadImageException(name, "empty file (0 bytes)");
+                if (!startsWith(head, JPEG_MAGIC) && !startsWith(head, PNG_MAGIC)) {
+                    throw new BadImageException(name, "not a JPEG or PNG image (starts with " + hexStart(head) + ")");
+                }
+                // readNBytes grows its buffer with what arrives, it does not allocate the limit
+                byte[] rest = in.readNBytes((int) MAX_FILE_BYTES - head.length + 1);
+                if (head.length + rest.length > MAX_FILE_BYTES) throw new BadImageException(name, tooLarge("more than that"));
+                byte[] all = Arrays.copyOf(head, head.length + rest.length);
+                System.arraycopy(rest, 0, all, head.length, rest.length);
+                return all;
+            }
+        } catch (BadImageException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             throw new BadImageException(name, "no such file");
         } catch (AccessDeniedException e) {
@@ -79,6 +168,11 @@ public final class ImageDecoder {
         } catch (IOException | OutOfMemoryError e) {
             throw new BadImageException(name, "cannot read the file: " + describe(e));
         }
+    }
+
+    private static String tooLarge(String size) {
+        return "the file is " + size + ", over the limit of " + MAX_FILE_BYTES + " bytes (" + (MAX_FILE_BYTES >> 20)
+                + " MiB) for an image; not read";
     }
 
     private record Decoded(BufferedImage image, Dimension size) {}
@@ -102,11 +196,15 @@ public final class ImageDecoder {
                 throw new BadImageException(name, "zero-size " + format + " image (" + width + "x" + height + ")");
             }
             if ((long) width * height > MAX_PIXELS) {
-                throw new BadImageException(name, format + " image too large to decode (" + width + "x" + height + ")");
+                throw new BadImageException(name, format + " image too large to decode: " + width + "x" + height + " is "
+                        + (long) width * height + " pixels, over the limit of " + MAX_PIXELS);
             }
             Dimension size = new Dimension(width, height);
             if (sizeOnly) return new Decoded(null, size);
-            BufferedImage image = reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            int k = (Math.max(width, height) + MAX_DECODED_SIDE - 1) / MAX_DECODED_SIDE;
+            if (k > 1) param.setSourceSubsampling(k, k, 0, 0);   // decoded row by row at 1/k: the full size is never held
+            BufferedImage image = reader.read(0, param);
             if (!warnings.isEmpty()) {
                 throw new BadImageException(name, "truncated or corrupt " + format + " data: " + String.join("; ", warnings));
             }

@@ -8,7 +8,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.api.ColumnType;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,10 +70,10 @@ public final class ImageIndex {
         java.util.stream.IntStream.range(0, chosen.size()).parallel().forEach(i -> {
             String f = chosen.get(i).file();
             try {
-                byte[] bytes = Files.readAllBytes(dataDir.resolve(f));
+                byte[] bytes = ImageDecoder.readBytes(dataDir.resolve(f));   // a file over the size limit is refused unread
                 hashes[i] = Sha256.hex(bytes);
-                BufferedImage img = ImageDecoder.readRgb(bytes, f);
-                sizes[i] = new int[]{img.getWidth(), img.getHeight()};
+                ImageDecoder.Picture img = ImageDecoder.readStored(bytes, f);
+                sizes[i] = new int[]{img.width(), img.height()};   // the file's, also when decoded at 1/k
             } catch (BadImageException e) {
                 bad[i] = e.reason();
             } catch (IOException e) {

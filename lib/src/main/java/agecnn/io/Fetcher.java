@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -20,14 +21,24 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
  * The project's one HTTP client: everything that downloads (photos to predict on, pretrained
  * weights, the face detector's model, the data set) fetches through it. One file over http or
  * https, defensively: time-outs for connecting, for each read (a server that stops sending) and
- * for the whole transfer; a size limit checked against the announced length and against what
- * actually arrives; redirects followed by hand, at most a few and never to another scheme than
+ * one deadline for the whole fetch, from the call on: the name lookup, connecting, every
+ * redirect, the headers and the body all count against it; a size limit checked against the
+ * announced length and against what actually arrives; redirects followed by hand, at most a few and never to another scheme than
  * http/https; and a check of the media type the server names, before the body is read. Every
  * failure of the URL is a {@link DownloadException} saying which URL and why.
  *
@@ -212,8 +223,13 @@ public final class Fetcher {
         URI current = first;
         long deadline = System.nanoTime() + limits.total().toNanos();
         for (int hop = 0; ; hop++) {
-            addresses.check(url, current);
-            HttpURLConnection c = open(url, current, sameOrigin(first, current));
+            resolveBefore(url, current, deadline, hop);
+            addresses.check(url, current);   // after the lookup above, so it reads the JVM's cached answer
+            long left = left(url, deadline, hop);
+            HttpURLConnection c = open(url, current, sameOrigin(first, current), left);
+            // A server can answer each read just before the read time-out: at the deadline the
+            // connection is closed under whatever is reading from it.
+            ScheduledFuture<?> guard = WATCHDOG.schedule(c::disconnect, left, TimeUnit.NANOSECONDS);
             try {
                 int status = status(url, c);
                 if (status >= 300 && status < 400 && status != 304) {
@@ -239,9 +255,69 @@ public final class Fetcher {
                     throw new DownloadException(url, "the file is " + announced + " bytes, over the limit of " + limits.maxBytes());
                 }
                 return body.read(current, type, c, deadline);
+            } catch (DownloadException e) {
+                // a time-out, or the watchdog's disconnect, at the deadline: said as the deadline
+                if (System.nanoTime() - deadline >= 0 && !e.getMessage().contains(IN_ALL)) throw overDeadline(url, hop);
+                throw e;
             } finally {
+                guard.cancel(false);
                 c.disconnect();
             }
+        }
+    }
+
+    /** Words of every deadline message. */
+    private static final String IN_ALL = "s in all";
+
+    /** Closes connections at their deadline. */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = new ScheduledThreadPoolExecutor(1, daemon("fetch-deadline"));
+    /** Looks up host names, so that a slow lookup cannot outlast the deadline. */
+    private static final ExecutorService RESOLVER = Executors.newCachedThreadPool(daemon("fetch-lookup"));
+
+    static {
+        WATCHDOG.setRemoveOnCancelPolicy(true);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Nanoseconds to the deadline; none left is the deadline's error. */
+    private long left(String url, long deadline, int hops) throws DownloadException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw overDeadline(url, hops);
+        return left;
+    }
+
+    private DownloadException overDeadline(String url, int hops) {
+        return new DownloadException(url, "took longer than " + seconds(limits.total()) + " " + IN_ALL
+                + " (connecting, redirects and the answer together); stopped after " + hops + (hops == 1 ? " redirect" : " redirects"));
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? String.valueOf(d.toSeconds()) : String.valueOf(d.toMillis() / 1000.0);
+    }
+
+    /**
+     * Looks up the host's name within the time left (the connection's own lookup has no time-out),
+     * so that it is cached when the connection asks. A failed lookup is left to the connection to report.
+     */
+    private void resolveBefore(String url, URI u, long deadline, int hops) throws DownloadException {
+        Future<?> lookup = RESOLVER.submit(() -> InetAddress.getAllByName(u.getHost()));
+        try {
+            lookup.get(left(url, deadline, hops), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw overDeadline(url, hops);
+        } catch (ExecutionException e) {
+            // unknown host and the like: the connection says it in its own words
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownloadException(url, "interrupted while looking up " + u.getHost());
         }
     }
 
@@ -283,12 +359,14 @@ public final class Fetcher {
         return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
-    private HttpURLConnection open(String url, URI u, boolean withHeaders) throws DownloadException {
+    /** A connection whose time-outs end by the deadline, {@code left} nanoseconds away. */
+    private HttpURLConnection open(String url, URI u, boolean withHeaders, long left) throws DownloadException {
         try {
             HttpURLConnection c = (HttpURLConnection) u.toURL().openConnection();
             c.setInstanceFollowRedirects(false);   // followed by hand: counted and scheme-checked
-            c.setConnectTimeout((int) Math.max(1, limits.connect().toMillis()));
-            c.setReadTimeout((int) Math.max(1, limits.read().toMillis()));
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(left);
+            c.setConnectTimeout((int) Math.max(1, Math.min(limits.connect().toMillis(), leftMillis)));
+            c.setReadTimeout((int) Math.max(1, Math.min(limits.read().toMillis(), leftMillis)));
             c.setRequestProperty("User-Agent", "agecnn");
             c.setRequestProperty("Accept", acceptHeader);
             if (withHeaders) headers.forEach(c::setRequestProperty);
@@ -338,8 +416,8 @@ public final class Fetcher {
                 if (size > limits.maxBytes()) {
                     throw new DownloadException(url, "more than " + limits.maxBytes() + " bytes arrived, over the limit; stopped");
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new DownloadException(url, "took longer than " + limits.total().toSeconds() + " s in all; stopped after "
+                if (System.nanoTime() - deadline > 0) {
+                    throw new DownloadException(url, "took longer than " + seconds(limits.total()) + " " + IN_ALL + "; stopped after "
                             + size + " bytes");
                 }
             }

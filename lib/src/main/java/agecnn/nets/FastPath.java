@@ -2,17 +2,22 @@ package agecnn.nets;
 
 import agecnn.config.Settings;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * The one place of the work-around that gives DL4J 1.0.0-M2.1's conv and pooling layers their
@@ -33,7 +38,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * <p>When to call: before a network is initialised ({@code MultiLayerNetwork.init()} makes the
  * layers, and each layer decides then, once, whether it has a helper). {@link BenchCnn#build}
- * calls it, so code that builds its networks there needs nothing more. Set {@code FAST_PATH=false}
+ * calls it, so code that builds its networks there needs nothing more. A network restored from a
+ * file gets its layers then too: {@link #restoreGraph} and {@link #restoreMultiLayer} are the one
+ * way the project restores networks (saved models, training checkpoints, the zoo's weights), and
+ * switch the fast path on first. Set {@code FAST_PATH=false}
  * (system property or environment variable) to keep the plain path, e.g. to compare.
  */
 public final class FastPath {
@@ -133,12 +141,42 @@ public final class FastPath {
         }
     }
 
+    /** The network's layers, a frozen layer's own layer in its place (a frozen backbone's layers keep their helpers). */
     private static Layer[] layers(Model net) {
-        if (net instanceof MultiLayerNetwork m) return m.getLayers();
-        if (net instanceof ComputationGraph g) return g.getLayers();
-        throw new IllegalArgumentException("a MultiLayerNetwork or a ComputationGraph, not " + net.getClass().getName());
+        Layer[] layers;
+        if (net instanceof MultiLayerNetwork m) layers = m.getLayers();
+        else if (net instanceof ComputationGraph g) layers = g.getLayers();
+        else throw new IllegalArgumentException("a MultiLayerNetwork or a ComputationGraph, not " + net.getClass().getName());
+        Layer[] inside = new Layer[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            while (true) {
+                if (layer instanceof FrozenLayer f) layer = f.getInsideLayer();
+                else if (layer instanceof FrozenLayerWithBackprop f) layer = f.getInsideLayer();
+                else break;
+            }
+            inside[i] = layer;
+        }
+        return inside;
     }
 
+    /**
+     * A graph restored from a DL4J model zip with the fast path on (its layers are made during the
+     * restore and choose their helpers then), readied for this CPU ({@link #tune}). The one way the
+     * project restores a graph.
+     *
+     * @param withUpdater whether the updater's state is restored too (to go on training)
+     */
+    public static ComputationGraph restoreGraph(Path file, boolean withUpdater) throws IOException {
+        enable();
+        return tune(ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater));
+    }
+
+    /** A MultiLayerNetwork restored as {@link #restoreGraph} restores a graph. */
+    public static MultiLayerNetwork restoreMultiLayer(Path file, boolean withUpdater) throws IOException {
+        enable();
+        return tune(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater));
+    }
 
     /**
      * Runs {@code make} (which should build and init networks) with the helpers switched off, then

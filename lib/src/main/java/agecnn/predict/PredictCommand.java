@@ -23,7 +23,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code ./agecnn predict [options] <url-or-file>...}: one JSON line per input on stdout, in
  * input order; an input that cannot be handled gets a line {@code {"input": ..., "error": ...}}
- * and the command goes on with the rest, then exits with 1. Exit 2: bad usage or no model, with
+ * and the command goes on with the rest, then exits with 1. Whatever goes wrong with one input
+ * stays with it, running out of memory included (said in one line, as a last resort: the
+ * limits of docs/predict.md keep each input's memory bounded). Inputs are read and their faces
+ * cut out one by one, then predicted in groups of up to {@link Predictor#BATCH} faces, each
+ * group's lines printed, in input order, when it is done. Exit 2: bad usage or no model, with
  * the message and the usage on stderr. {@code --help}: the usage on stdout, exit 0.
  *
  * <p>The command line is read by picocli ({@link Arguments}). As before it, options and inputs
@@ -157,28 +161,97 @@ public final class PredictCommand {
             err.println("cannot load the model " + o.model() + ": " + e.getMessage());
             return 2;
         }
-        int failed = 0;
-        PredictionTable table = new PredictionTable();
+        Output output = new Output(o, out);
         try (predictor) {
+            // Inputs are read, decoded and their faces cut out one by one, then predicted in groups:
+            // up to Predictor.BATCH faces, or pictures holding GROUP_PIXELS, whichever comes first.
+            List<Object> group = new ArrayList<>();   // Predictor.Prepared, or the error line of an input
+            int faces = 0;
+            long pixels = 0;
             for (String input : o.inputs()) {
                 try {
-                    ImagePrediction p = ImageInput.isUrl(input)
-                            ? predictor.predictUrl(input, keepFile(o, input), o.overwrite())
-                            : predictor.predictFile(Path.of(input));
-                    if (o.table()) table.add(p);
-                    else out.println(p.toJson(o.top()));
-                } catch (IOException | RuntimeException e) {
-                    failed++;
-                    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-                    if (o.table()) table.addError(input, msg);
-                    else out.println(ImagePrediction.errorJson(input, msg));
+                    Predictor.Prepared p = predictor.prepare(ImageInput.isUrl(input)
+                            ? ImageInput.fromUrl(input, predictor.limits(), keepFile(o, input), o.overwrite())
+                            : ImageInput.fromFile(Path.of(input)));
+                    group.add(p);
+                    faces += p.faceCount();
+                    pixels += p.pixels();
+                } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                    group.add(new Failed(input, message(e)));
                 }
-                out.flush();
+                if (faces >= Predictor.BATCH || pixels >= GROUP_PIXELS) {
+                    output.group(predictor, group);
+                    group.clear();
+                    faces = 0;
+                    pixels = 0;
+                }
             }
+            output.group(predictor, group);
         }
-        if (o.table()) out.println(table.table().printAll());
-        if (failed > 0) err.println(failed + " of " + o.inputs().size() + " inputs could not be handled");
-        return failed > 0 ? 1 : 0;
+        if (o.table()) out.println(output.table.table().printAll());
+        if (output.failed > 0) err.println(output.failed + " of " + o.inputs().size() + " inputs could not be handled");
+        return output.failed > 0 ? 1 : 0;
+    }
+
+    /**
+     * Pictures held while a group waits for the model: 2^25 pixels (128 MiB as RGB ints), so a
+     * group of large photos is predicted before the next is read.
+     */
+    static final long GROUP_PIXELS = 1L << 25;
+
+    /** An input that failed before the model, with its message. */
+    private record Failed(String input, String message) {}
+
+    /** Prints each group's lines in input order, counting the failures. */
+    private static final class Output {
+        final Options options;
+        final PrintStream out;
+        final PredictionTable table = new PredictionTable();
+        int failed;
+
+        Output(Options options, PrintStream out) {
+            this.options = options;
+            this.out = out;
+        }
+
+        void group(Predictor predictor, List<Object> group) {
+            List<Predictor.Prepared> prepared = new ArrayList<>();
+            for (Object g : group) if (g instanceof Predictor.Prepared p) prepared.add(p);
+            List<ImagePrediction> predicted = null;
+            String error = null;
+            try {
+                if (!prepared.isEmpty()) predicted = predictor.predict(prepared);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                error = "the model failed on the group of " + prepared.size() + " inputs this one was in: " + message(e);
+            }
+            int k = 0;
+            for (Object g : group) {
+                if (g instanceof Failed f) fail(f.input(), f.message());
+                else if (predicted == null) fail(((Predictor.Prepared) g).source(), error);
+                else print(predicted.get(k++));
+            }
+            out.flush();
+        }
+
+        private void print(ImagePrediction p) {
+            if (options.table()) table.add(p);
+            else out.println(p.toJson(options.top()));
+        }
+
+        private void fail(String input, String message) {
+            failed++;
+            if (options.table()) table.addError(input, message);
+            else out.println(ImagePrediction.errorJson(input, message));
+        }
+    }
+
+    /** One line saying what went wrong; running out of memory is said as such (the input is too much for this heap). */
+    static String message(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + ") while handling this input; the heap is "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** The settings in force (WEIGHTS_DIR says where the face detector's model is), in the project folder. */

@@ -2,6 +2,7 @@ package agecnn.predict;
 
 import agecnn.config.Settings;
 import agecnn.data.AgeBins;
+import agecnn.data.BadImageException;
 import agecnn.data.ImageDecoder;
 import agecnn.eval.Metrics;
 import agecnn.io.Fetcher;
@@ -12,6 +13,7 @@ import agecnn.tensors.Resizer;
 import agecnn.tensors.TensorCache;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.awt.Dimension;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,6 +36,29 @@ import java.util.List;
  * </pre>
  */
 public final class Predictor implements AutoCloseable {
+
+    /**
+     * The shortest side an image may have, in pixels: 24, the window of OpenCV's frontal-face
+     * cascade, the smallest face either detector is made to find (the ONNX detector's smallest
+     * priors are 10-16 px at its 320x240 input, where a photo fills at most two thirds). An image
+     * smaller than that holds no face to age; enlarged to the model's input it would be a guess
+     * made from a blur. Refused with its size.
+     */
+    public static final int MIN_SIDE = 24;
+
+    /** An image may be at most this many times as long as its shorter side (a 360-degree panorama is about 8). */
+    public static final int MAX_ASPECT = 16;
+
+    /**
+     * Faces are looked for in a copy at most this long (shrunk by a whole factor): the ONNX
+     * detector sees 320x240 of the padded photo anyway, and the Haar cascade looks for faces of
+     * at least a twentieth of the shorter side, 48 px and more in a 1280x960 copy. It bounds the
+     * detectors' canvases (the photo plus margins) to a few megapixels.
+     */
+    public static final int DETECT_MAX_SIDE = 1280;
+
+    /** Faces given to the model in one call. */
+    public static final int BATCH = 32;
 
     private final SavedModel model;
     private final FaceDetector detector;
@@ -86,6 +111,11 @@ public final class Predictor implements AutoCloseable {
         return new Predictor(model, detector, newLimits);
     }
 
+    /** The download limits of URLs. */
+    public Fetcher.Limits limits() {
+        return limits;
+    }
+
     public ModelInfo info() {
         return model.info();
     }
@@ -102,8 +132,13 @@ public final class Predictor implements AutoCloseable {
      */
     public ImagePrediction predictArray(INDArray hwc) {
         BufferedImage img = ImageArrays.toImage(hwc);
-        return new ImagePrediction("array " + Arrays.toString(hwc.shape()), info().name(), img, "off (array)",
-                List.of(wholeImage(img)), null);
+        String source = "array " + Arrays.toString(hwc.shape());
+        try {
+            checkSize(img.getWidth(), img.getHeight(), source);
+            return predict(List.of(prepare(img, source, null, "off (array)", null))).get(0);
+        } catch (BadImageException | NoFaceFoundException e) {   // no detector here: only the size can be refused
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** A photo file (JPEG or PNG; EXIF orientation applied). */
@@ -128,9 +163,7 @@ public final class Predictor implements AutoCloseable {
 
     /** Encoded image bytes with their source. */
     public ImagePrediction predict(ImageInput input) throws IOException {
-        BufferedImage img = ImageDecoder.readUpright(input.bytes(), input.source());
-        ImagePrediction p = predictImage(img, input.source());
-        return new ImagePrediction(p.source(), p.model(), p.image(), p.detector(), p.faces(), input.savedAs());
+        return predict(List.of(prepare(input))).get(0);
     }
 
     /**
@@ -138,30 +171,141 @@ public final class Predictor implements AutoCloseable {
      * detection off, one for the whole image.
      *
      * @throws NoFaceFoundException when detection is on and finds nothing
+     * @throws BadImageException    when the image is too small or too elongated to hold a face (see {@link #checkSize})
      */
-    public ImagePrediction predictImage(BufferedImage rgb, String source) throws NoFaceFoundException {
-        if (detector == null) return new ImagePrediction(source, info().name(), rgb, detector(), List.of(wholeImage(rgb)), null);
-        List<FaceBox> found = detector.detect(rgb);
-        if (found.isEmpty()) throw new NoFaceFoundException(source, detector.name());
-        List<FacePrediction> faces = new ArrayList<>();
-        for (FaceBox f : found) {
-            Rectangle crop = detector.framing().crop(f);
-            faces.add(predictCrop(FaceCrops.cut(rgb, crop), f, crop));
+    public ImagePrediction predictImage(BufferedImage rgb, String source) throws NoFaceFoundException, BadImageException {
+        return predict(List.of(prepare(rgb, source))).get(0);
+    }
+
+    /**
+     * An input made ready for the model, before the model runs: the picture as decoded, the
+     * faces found in it and their crops, already resized to the model's input. Holds the
+     * picture (at most {@link ImageDecoder#MAX_DECODED_SIDE} on a side) until predicted.
+     */
+    public static final class Prepared {
+        private final String source, detector;
+        private final BufferedImage image;
+        private final List<FaceBox> faces;
+        private final List<Rectangle> crops;
+        private final List<byte[]> inputs;
+        private final Path savedAs;
+
+        private Prepared(String source, BufferedImage image, String detector, List<FaceBox> faces, List<Rectangle> crops,
+                         List<byte[]> inputs, Path savedAs) {
+            this.source = source;
+            this.image = image;
+            this.detector = detector;
+            this.faces = faces;
+            this.crops = crops;
+            this.inputs = inputs;
+            this.savedAs = savedAs;
         }
-        return new ImagePrediction(source, info().name(), rgb, detector(), faces, null);
+
+        public String source() { return source; }
+
+        /** The model inputs it makes: one per face found, or one for the whole image. */
+        public int faceCount() { return inputs.size(); }
+
+        /** Pixels of the picture it holds. */
+        public long pixels() { return (long) image.getWidth() * image.getHeight(); }
     }
 
-    private FacePrediction wholeImage(BufferedImage img) {
-        int side = Math.min(img.getWidth(), img.getHeight());
-        Rectangle centre = new Rectangle((img.getWidth() - side) / 2, (img.getHeight() - side) / 2, side, side);
-        return predictCrop(img, null, centre);
+    /**
+     * Decodes the input, after checking its size from the header ({@link #checkSize}), and finds
+     * and crops its faces. Large images are decoded at 1/k ({@link ImageDecoder#readPicture}).
+     */
+    public Prepared prepare(ImageInput input) throws IOException {
+        Dimension d = ImageDecoder.readSize(input.bytes(), input.source());
+        checkSize(d.width, d.height, input.source());
+        BufferedImage img = ImageDecoder.readPicture(input.bytes(), input.source()).image();
+        return prepare(img, input.source(), detector, detector(), input.savedAs());
     }
 
-    private FacePrediction predictCrop(BufferedImage crop, FaceBox face, Rectangle where) {
+    /** A decoded RGB photo made ready as {@link #prepare(ImageInput)} makes a file ready. */
+    public Prepared prepare(BufferedImage rgb, String source) throws NoFaceFoundException, BadImageException {
+        checkSize(rgb.getWidth(), rgb.getHeight(), source);
+        return prepare(rgb, source, detector, detector(), null);
+    }
+
+    /**
+     * Refuses an image that cannot hold a face worth predicting on: a shorter side under
+     * {@link #MIN_SIDE}, or longer than {@link #MAX_ASPECT} times its shorter side.
+     */
+    public static void checkSize(int width, int height, String source) throws BadImageException {
+        int shortSide = Math.min(width, height), longSide = Math.max(width, height);
+        if (shortSide < MIN_SIDE) {
+            throw new BadImageException(source, "the image is " + width + "x" + height + " px, too small to hold a face: its "
+                    + "shorter side must be at least " + MIN_SIDE + " px");
+        }
+        if (longSide > (long) MAX_ASPECT * shortSide) {
+            throw new BadImageException(source, "the image is " + width + "x" + height + " px: its longer side is " + longSide / shortSide
+                    + " times its shorter; at most " + MAX_ASPECT + " times is taken");
+        }
+    }
+
+    private Prepared prepare(BufferedImage rgb, String source, FaceDetector det, String detectorName, Path savedAs)
+            throws NoFaceFoundException {
         int size = info().imageSize();
-        INDArray probs = model.predict(TensorCache.batchOf(Resizer.toSquareRgb(crop, size), size));
-        float[] p = probs.getRow(0).toFloatVector();
-        return new FacePrediction(face, where, p, Metrics.expectedAge(p, binAges()));
+        List<FaceBox> faces = new ArrayList<>();
+        List<Rectangle> crops = new ArrayList<>();
+        List<byte[]> inputs = new ArrayList<>();
+        if (det == null) {
+            int side = Math.min(rgb.getWidth(), rgb.getHeight());
+            faces.add(null);
+            crops.add(new Rectangle((rgb.getWidth() - side) / 2, (rgb.getHeight() - side) / 2, side, side));
+            inputs.add(Resizer.toSquareRgb(rgb, size));
+        } else {
+            List<FaceBox> found = detect(det, rgb);
+            if (found.isEmpty()) throw new NoFaceFoundException(source, det.name());
+            for (FaceBox f : found) {
+                Rectangle crop = det.framing().crop(f);
+                faces.add(f);
+                crops.add(crop);
+                inputs.add(Resizer.toSquareRgb(FaceCrops.cut(rgb, crop), size));
+            }
+        }
+        return new Prepared(source, rgb, detectorName, faces, crops, inputs, savedAs);
+    }
+
+    /**
+     * The detector's faces, found on a copy shrunk by a whole factor k to at most
+     * {@link #DETECT_MAX_SIDE} on its longer side, the boxes scaled back by k to the photo's pixels.
+     */
+    static List<FaceBox> detect(FaceDetector det, BufferedImage rgb) {
+        int k = (Math.max(rgb.getWidth(), rgb.getHeight()) + DETECT_MAX_SIDE - 1) / DETECT_MAX_SIDE;
+        if (k <= 1) return det.detect(rgb);
+        List<FaceBox> out = new ArrayList<>();
+        for (FaceBox f : det.detect(FaceCrops.shrink(rgb, k))) {
+            out.add(new FaceBox(f.x() * k, f.y() * k, f.width() * k, f.height() * k, f.score()));
+        }
+        return out;
+    }
+
+    /**
+     * The predictions for prepared inputs, in their order: their faces go through the model
+     * together, in batches of up to {@link #BATCH}. The one way this predictor runs the model:
+     * a single input is a batch of one.
+     */
+    public List<ImagePrediction> predict(List<Prepared> group) {
+        List<byte[]> all = new ArrayList<>();
+        for (Prepared p : group) all.addAll(p.inputs);
+        int size = info().imageSize();
+        float[][] probs = new float[all.size()][];
+        for (int from = 0; from < all.size(); from += BATCH) {
+            int to = Math.min(all.size(), from + BATCH);
+            INDArray out = model.predict(TensorCache.batchOf(all.subList(from, to), size));
+            for (int k = from; k < to; k++) probs[k] = out.getRow(k - from).toFloatVector();
+        }
+        List<ImagePrediction> results = new ArrayList<>();
+        int k = 0;
+        for (Prepared p : group) {
+            List<FacePrediction> faces = new ArrayList<>();
+            for (int i = 0; i < p.inputs.size(); i++, k++) {
+                faces.add(new FacePrediction(p.faces.get(i), p.crops.get(i), probs[k], Metrics.expectedAge(probs[k], binAges())));
+            }
+            results.add(new ImagePrediction(p.source, info().name(), p.image, p.detector, faces, p.savedAs));
+        }
+        return results;
     }
 
     private double[] binAges() {

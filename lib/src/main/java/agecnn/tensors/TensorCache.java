@@ -309,13 +309,22 @@ public final class TensorCache implements AutoCloseable {
      * and scale of {@link #batch}: float32 [1, 3, size, size], values byte / 255.
      */
     public static INDArray batchOf(byte[] hwc, int size) {
-        if (hwc.length != size * size * CHANNELS) {
-            throw new IllegalArgumentException("expected " + size + "x" + size + "x3 = " + size * size * CHANNELS
-                    + " bytes, got " + hwc.length);
+        return batchOf(java.util.List.of(hwc), size);
+    }
+
+    /** Images given as HWC RGB bytes, in order, as one batch [n, 3, size, size] laid out as {@link #batch} lays it out. */
+    public static INDArray batchOf(java.util.List<byte[]> hwc, int size) {
+        int imageBytes = size * size * CHANNELS;
+        if (hwc.isEmpty()) throw new IllegalArgumentException("a batch needs at least one image");
+        float[] data = new float[hwc.size() * imageBytes];
+        for (int k = 0; k < hwc.size(); k++) {
+            if (hwc.get(k).length != imageBytes) {
+                throw new IllegalArgumentException("expected " + size + "x" + size + "x3 = " + imageBytes
+                        + " bytes, got " + hwc.get(k).length);
+            }
+            toChw(hwc.get(k), data, k * imageBytes, size);
         }
-        float[] data = new float[hwc.length];
-        toChw(hwc, data, 0, size);
-        return Nd4j.create(data, new long[] {1, CHANNELS, size, size}, DataType.FLOAT);
+        return Nd4j.create(data, new long[] {hwc.size(), CHANNELS, size, size}, DataType.FLOAT);
     }
 
     /** Seconds the build took; 0 when an existing cache was reused. */

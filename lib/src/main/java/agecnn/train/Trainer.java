@@ -2,6 +2,7 @@ package agecnn.train;
 
 import agecnn.eval.Predictions;
 import agecnn.io.Sha256;
+import agecnn.nets.FastPath;
 import agecnn.tensors.Examples;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -113,7 +114,7 @@ public final class Trainer {
             removeTemps(checkpoints);
             State saved = readState(checkpoints.resolve(LATEST));
             if (saved != null && saved.fingerprint.equals(fingerprint)) {
-                net = ModelSerializer.restoreComputationGraph(checkpoints.resolve(LATEST).toFile(), true);
+                net = FastPath.restoreGraph(checkpoints.resolve(LATEST), true);
                 state = saved;
                 resumed = true;
                 repair(checkpoints, state);
@@ -129,7 +130,7 @@ public final class Trainer {
         if (state.stopReason == null) state.seconds += setupSeconds;
         INDArray bestParams = null;
         if (resumed && state.history.size() > 0) {
-            bestParams = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false).params();
+            bestParams = FastPath.restoreGraph(checkpoints.resolve(BEST), false).params();
         }
         int[] trainSample = sample(train.size());
         int[] valAll = Examples.range(0, val.size());
@@ -194,7 +195,7 @@ public final class Trainer {
         }
         removeTemps(checkpoints);
         repair(checkpoints, saved);
-        ComputationGraph best = ModelSerializer.restoreComputationGraph(checkpoints.resolve(BEST).toFile(), false);
+        ComputationGraph best = FastPath.restoreGraph(checkpoints.resolve(BEST), false);
         progress.line(String.format("[%s] already trained (%s): taking its best epoch from %s", model, saved.stopReason, checkpoints.resolve(BEST)));
         return java.util.Optional.of(new Result(best, saved.history, saved.stopReason, saved.seconds, true));
     }

@@ -23,6 +23,60 @@ class ImageDecoderTest {
     @TempDir
     Path dir;
 
+    /**
+     * A 10000 x 10000 PNG (100 million pixels; 400 MB as RGB ints, what ran a 2 GiB heap out of
+     * memory with face detection on) is decoded directly at 1/3, within the 4096 px bound, with
+     * the file's own size kept beside it; the pixels are the file's (every third of every third row).
+     */
+    @Test
+    void aHugeImageIsDecodedAtAWholeFractionWithinTheBound() throws Exception {
+        byte[] png = TestImages.greyPng(10_000, 10_000, 60);
+        ImageDecoder.Picture p = ImageDecoder.readPicture(png, "huge.png");
+        assertEquals(10_000, p.width());
+        assertEquals(10_000, p.height());
+        assertEquals(3334, p.image().getWidth(), "ceil(10000 / 3): every third pixel, from the first");
+        assertEquals(3334, p.image().getHeight());
+        assertEquals(3, p.subsampling());
+        assertEquals(0x3C3C3C, p.image().getRGB(0, 0) & 0xFFFFFF, "the background level 60");
+        assertEquals(0x8C8C8C, p.image().getRGB(1667, 1667) & 0xFFFFFF, "the middle square, 60 + 80");
+        assertEquals(new Dimension(10_000, 10_000), ImageDecoder.readSize(png, "huge.png"));
+        // an image within the bound is decoded whole, as before
+        ImageDecoder.Picture small = ImageDecoder.readPicture(TestImages.greyPng(4096, 100, 60), "wide.png");
+        assertEquals(4096, small.image().getWidth());
+        assertEquals(1, small.subsampling());
+    }
+
+    @Test
+    void moreThanTheLimitOfPixelsIsRefusedByTheHeaderAlone() {
+        // 12000 x 12000 = 144 million pixels, over 2^27; the file is about 150 kB
+        byte[] png = TestImages.greyPng(12_000, 12_000, 0);
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageDecoder.readPicture(png, "bomb.png"));
+        assertTrue(e.getMessage().contains("12000x12000") && e.getMessage().contains("over the limit"), e.getMessage());
+    }
+
+    /** A 1.9 GB file named .jpg (sparse: it takes no disk) is refused by its size, before a byte of it is read. */
+    @Test
+    void aFileOverTheSizeLimitIsRefusedUnread() throws Exception {
+        Path big = dir.resolve("big.jpg");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.write(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+            f.setLength(1_900_000_000L);
+        }
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageDecoder.readBytes(big));
+        assertEquals(big.toString(), e.file());
+        assertTrue(e.reason().contains("1900000000 bytes") && e.reason().contains("over the limit of " + ImageDecoder.MAX_FILE_BYTES),
+                e.reason());
+    }
+
+    /** /dev/zero has no size (0) and no end: it is read as a stream and refused by its first bytes. */
+    @Test
+    void aStreamWithoutEndIsRefusedByItsFirstBytes() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "no /dev/zero here");
+        BadImageException e = assertThrows(BadImageException.class, () -> ImageDecoder.readBytes(zero));
+        assertEquals("not a JPEG or PNG image (starts with 00 00 00 00 00 00 00 00)", e.reason());
+    }
+
     @Test
     void decodesJpegToRgbOfTheRightSize() throws Exception {
         Path file = TestImages.write(dir, "noise.jpg", TestImages.noise(48, 32, 1), "jpg");

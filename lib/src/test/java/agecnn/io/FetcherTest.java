@@ -134,6 +134,30 @@ class FetcherTest {
         assertTrue((System.nanoTime() - t0) / 1e9 < 4, "gave up after the read time-out, not the server's 5 s");
     }
 
+    /**
+     * A chain of redirects, each answered after 600 ms, under a deadline of 1 s (and 2 s per
+     * read, so no single wait trips): the first redirect arrives in time (at 600 ms, 400 ms to
+     * spare), the second could not come before 1200 ms. So the fetch stops at the deadline during
+     * the second hop, says so, and the server saw exactly two requests; without the deadline it
+     * would follow all 20 redirects allowed (12 s).
+     */
+    @Test
+    void theDeadlineCoversRedirectsAndWaitingForHeadersNotOnlyTheBody() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        http.route("/slow/", ex -> {
+            int n = Integer.parseInt(ex.getRequestURI().getPath().substring("/slow/".length()));
+            asked.incrementAndGet();
+            sleep(600);
+            redirect(ex, "/slow/" + (n + 1));
+        });
+        Fetcher.Limits limits = new Fetcher.Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(1), 100_000, 20);
+        String url = http.url("/slow/0");
+        DownloadException e = assertThrows(DownloadException.class, () -> Fetcher.forImages(limits).fetch(url));
+        assertEquals(url + ": took longer than 1 s in all (connecting, redirects and the answer together); stopped after 1 redirect",
+                e.getMessage());
+        assertEquals(2, asked.get(), "the first hop and the one it redirected to, no third");
+    }
+
     @Test
     void badUrlsAreRefusedBeforeAnyConnection() {
         for (String u : new String[]{"ftp://example.org/a.jpg", "file:///etc/passwd", "http://", "http://exa mple.org/a.jpg"}) {

@@ -55,6 +55,45 @@ class SavedModelTest {
         assertRoundTrip(tn.graph(), 48, "squeezenet");
     }
 
+    /**
+     * The restore path switches the fast path on itself: the networks are made and saved on the
+     * plain path, the switch is then put back to DL4J's default (no property: no helpers), as in
+     * a JVM where nobody called FastPath.enable(), and SavedModel.load must still give every
+     * conv and pooling layer its OneDNN helper; graphs (frozen backbone layers too) and
+     * MultiLayerNetworks. Surefire runs many test classes in one JVM, so the switch is set here
+     * rather than assumed, and put back afterwards.
+     */
+    @Test
+    void aRestoredModelTakesTheFastPathWhateverTheSwitchWasBefore() throws IOException {
+        SavedModel plainGraph = new SavedModel(FastPath.withHelpersDisabled(
+                () -> StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1)), info(32));
+        SavedModel plainFrozen = new SavedModel(FastPath.withHelpersDisabled(() -> TransferNet.keras(new SqueezeNet11(), null, 48, 1,
+                StudyHead.study(), Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1).graph()), info(48));
+        SavedModel plainList = FastPath.withHelpersDisabled(() -> agecnn.testing.TinyModels.random("tiny", 16, 1));
+        assertFalse(FastPath.helpersActive(plainGraph.net()), "made on the plain path");
+        assertFalse(FastPath.helpersActive(plainList.net()), "made on the plain path");
+        Path graphFile = tmp.resolve("graph.zip"), frozenFile = tmp.resolve("frozen.zip"), listFile = tmp.resolve("list.zip");
+        plainGraph.save(graphFile);
+        plainFrozen.save(frozenFile);
+        plainList.save(listFile);
+        String before = System.getProperty(FastPath.HELPERS_DISABLE);
+        System.clearProperty(FastPath.HELPERS_DISABLE);
+        try {
+            SavedModel graph = SavedModel.load(graphFile), frozen = SavedModel.load(frozenFile), list = SavedModel.load(listFile);
+            assertTrue(FastPath.helpersActive(graph.net()), "a restored graph has OneDNN helpers on its conv and pooling layers");
+            assertTrue(FastPath.helpersActive(frozen.net()), "a restored transfer net has them on its frozen backbone's layers");
+            assertTrue(FastPath.helpersActive(list.net()), "a restored MultiLayerNetwork has them");
+            // that both paths compute the same outputs is bench's FastPathTest
+        } finally {
+            if (before == null) System.clearProperty(FastPath.HELPERS_DISABLE);
+            else System.setProperty(FastPath.HELPERS_DISABLE, before);
+        }
+    }
+
+    private static ModelInfo info(int size) {
+        return ModelInfo.of("m", "b", size, Nets.BIN_AGES, Map.of(), Map.of());
+    }
+
     @Test
     void predictionsAverageEachImageWithItsMirrorImage() {
         ComputationGraph net = StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1);

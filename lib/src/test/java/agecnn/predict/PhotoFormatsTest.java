@@ -123,7 +123,7 @@ class PhotoFormatsTest {
                 TestImages.write(tmp, "alpha.png", argb, "png"),
                 TestImages.write(tmp, "palette.png", palette, "png"),
                 Files.write(tmp.resolve("progressive.jpg"), progressiveJpeg(TestImages.noise(64, 64, 3))),
-                Files.write(tmp.resolve("cmyk.jpg"), cmykJpeg(16, 16, 40, 120, 200, 0)),
+                Files.write(tmp.resolve("cmyk.jpg"), cmykJpeg(32, 32, 40, 120, 200, 0)),
         };
         for (Path f : files) {
             ImagePrediction p = predictor.predictFile(f);

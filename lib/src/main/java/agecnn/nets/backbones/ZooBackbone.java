@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.FastPath;
 import agecnn.nets.InputScaling;
 import agecnn.nets.StudyHead;
 import agecnn.nets.backbones.TransferNet;
@@ -17,7 +18,6 @@ import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
-import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.zoo.PretrainedType;
 import org.deeplearning4j.zoo.ZooModel;
 import org.deeplearning4j.zoo.model.ResNet50;
@@ -106,9 +106,10 @@ public enum ZooBackbone {
                 throw new IOException(local.get() + " is not the DL4J zoo's " + title + " file: its Adler-32 checksum is " + adler.getValue()
                         + ", expected " + expected + " (damaged, truncated or another file)");
             }
-            return ModelSerializer.restoreComputationGraph(local.get().toFile(), false);
+            return FastPath.restoreGraph(local.get(), false);
         }
         try {
+            FastPath.enable();   // the zoo restores the network: its layers choose their helpers then
             return zoo.initPretrained(PretrainedType.IMAGENET);
         } catch (IOException | RuntimeException e) {
             throw new IOException(title + " weights are not available: " + fileName() + " is not in WEIGHTS_DIR (" + store.localDir()
