@@ -1,7 +1,6 @@
 package agecnn.notebook;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,19 +49,8 @@ final class KernelKill {
 
     static Result run(Path dir, Map<String, String> env, List<String> command, Point point, long timeoutMinutes)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                synchronized (out) { out.append(s); }
-            } catch (IOException ignored) {
-                // the process died; its exit code tells
-            }
-        });
-        reader.start();
+        ProcessRun.Started started = ProcessRun.start(dir, env, command);
+        Process p = started.process();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
         boolean killed = false;
         try {
@@ -95,10 +83,7 @@ final class KernelKill {
                 p.destroyForcibly();
             }
         }
-        reader.join();
-        synchronized (out) {
-            return new Result(new ProcessRun(p.exitValue(), out.toString()), killed);
-        }
+        return new Result(started.finished(), killed);
     }
 
     /** Whether the point holds; a file caught as it is replaced counts as not yet. */

@@ -12,6 +12,16 @@ public record ProcessRun(int exitCode, String output) {
 
     public static ProcessRun of(Path dir, Map<String, String> env, long timeoutMinutes, List<String> command)
             throws IOException, InterruptedException {
+        Started p = start(dir, env, command);
+        if (!p.process().waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+            p.process().destroyForcibly();
+            throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command);
+        }
+        return p.finished();
+    }
+
+    /** A child process started, its output (stderr merged) collected as it comes. */
+    public static Started start(Path dir, Map<String, String> env, List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -25,13 +35,18 @@ public record ProcessRun(int exitCode, String output) {
             }
         });
         reader.start();
-        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out after " + timeoutMinutes + " min: " + command);
-        }
-        reader.join();
-        synchronized (out) {
-            return new ProcessRun(p.exitValue(), out.toString());
+        return new Started(p, out, reader);
+    }
+
+    /** A started child process and the output it has written so far. */
+    public record Started(Process process, StringBuilder output, Thread reader) {
+        /** Its exit code and whole output, once it has ended. */
+        public ProcessRun finished() throws InterruptedException {
+            process.waitFor();
+            reader.join();
+            synchronized (output) {
+                return new ProcessRun(process.exitValue(), output.toString());
+            }
         }
     }
 }
