@@ -36,13 +36,14 @@ import org.deeplearning4j.util.ModelSerializer;
  * The helpers also need libnd4j built with OneDNN: the {@code linux-x86_64-onednn} classifier
  * of nd4j-native in pom.xml.
  *
- * <p>When to call: before a network is initialised ({@code MultiLayerNetwork.init()} makes the
- * layers, and each layer decides then, once, whether it has a helper). {@link BenchCnn#build}
- * calls it, so code that builds its networks there needs nothing more. A network restored from a
- * file gets its layers then too: {@link #restoreGraph} and {@link #restoreMultiLayer} are the one
- * way the project restores networks (saved models, training checkpoints, the zoo's weights), and
- * switch the fast path on first. Set {@code FAST_PATH=false}
- * (system property or environment variable) to keep the plain path, e.g. to compare.
+ * <p>When to call: {@link #enable()} before a network is initialised ({@code init()} makes the
+ * layers, and each layer decides then, once, whether it has a helper; {@link Networks#graph} calls
+ * it), and {@link #tune} after, which readies the layers for this CPU (the study's 2x2 poolings on
+ * {@link MaxPool2x2} where OneDNN's is scalar). The model builders do both. A network restored
+ * from a file gets its layers then too: {@link #restoreGraph} and {@link #restoreMultiLayer} are
+ * the one way the project restores networks (saved models, training checkpoints, the zoo's
+ * weights), and do both. Set {@code FAST_PATH=false} (system property or environment variable)
+ * to keep the plain path, e.g. to compare.
  */
 public final class FastPath {
 
