@@ -100,18 +100,19 @@ public final class MaxPool2x2 implements SubsamplingHelper {
         if (!handles(input, kernel, strides, pad, type, mode, dilation, format)) {
             return fallback == null ? null : fallback.activate(input, training, kernel, strides, pad, type, mode, dilation, format, ws);
         }
-        INDArray x = contiguous(input);
-        int planes = (int) (x.size(0) * x.size(1)), h = (int) x.size(2), w = (int) x.size(3), ho = h / 2, wo = w / 2;
-        INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {x.size(0), x.size(1), ho, wo}, 'c');
-        FloatBuffer in = x.data().asNioFloat(), o = out.data().asNioFloat();
-        int inOffset = (int) x.offset(), outOffset = (int) out.offset();
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            int src = inOffset + p * h * w, dst = outOffset + p * ho * wo;
+        int n = (int) input.size(0), ch = (int) input.size(1), ho = (int) input.size(2) / 2, wo = (int) input.size(3) / 2;
+        INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {n, ch, ho, wo}, 'c');
+        // read in place, by the input's own strides: a conv layer's output is not always c-ordered
+        FloatBuffer in = input.data().asNioFloat(), o = out.data().asNioFloat();
+        long[] st = input.stride();
+        int sn = (int) st[0], sc = (int) st[1], sy = (int) st[2], sx = (int) st[3], base = (int) input.offset(), outBase = (int) out.offset();
+        IntStream.range(0, n * ch).parallel().forEach(p -> {
+            int src = base + (p / ch) * sn + (p % ch) * sc, dst = outBase + p * ho * wo;
             for (int i = 0; i < ho; i++) {
-                int r0 = src + 2 * i * w, r1 = r0 + w;
+                int r0 = src + 2 * i * sy, r1 = r0 + sy;
                 for (int j = 0; j < wo; j++) {
-                    float a = in.get(r0 + 2 * j), b = in.get(r0 + 2 * j + 1), c = in.get(r1 + 2 * j), d = in.get(r1 + 2 * j + 1);
-                    float m = a;
+                    int c0 = 2 * j * sx;
+                    float m = in.get(r0 + c0), b = in.get(r0 + c0 + sx), c = in.get(r1 + c0), d = in.get(r1 + c0 + sx);
                     if (b > m) m = b;
                     if (c > m) m = c;
                     if (d > m) m = d;
@@ -130,32 +131,33 @@ public final class MaxPool2x2 implements SubsamplingHelper {
             return fallback == null ? null
                     : fallback.backpropGradient(input, epsilon, kernel, strides, pad, type, mode, dilation, format, ws);
         }
-        INDArray x = contiguous(input), e = contiguous(epsilon);
-        int planes = (int) (x.size(0) * x.size(1)), h = (int) x.size(2), w = (int) x.size(3), ho = h / 2, wo = w / 2;
+        int n = (int) input.size(0), ch = (int) input.size(1), h = (int) input.size(2), w = (int) input.size(3), ho = h / 2, wo = w / 2;
         // zeros: the rows and columns a Truncate pooling leaves out, and the three losers of each window
-        INDArray grad = ws.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
-        FloatBuffer in = x.data().asNioFloat(), eps = e.data().asNioFloat(), g = grad.data().asNioFloat();
-        int inOffset = (int) x.offset(), epsOffset = (int) e.offset(), gOffset = (int) grad.offset();
-        IntStream.range(0, planes).parallel().forEach(p -> {
-            int src = inOffset + p * h * w, dst = gOffset + p * h * w, from = epsOffset + p * ho * wo;
+        INDArray grad = ws.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[] {n, ch, h, w}, 'c');
+        FloatBuffer in = input.data().asNioFloat(), eps = epsilon.data().asNioFloat(), g = grad.data().asNioFloat();
+        long[] st = input.stride(), se = epsilon.stride();
+        int sn = (int) st[0], sc = (int) st[1], sy = (int) st[2], sx = (int) st[3], base = (int) input.offset();
+        int en = (int) se[0], ec = (int) se[1], ey = (int) se[2], ex = (int) se[3], epsBase = (int) epsilon.offset(), gBase = (int) grad.offset();
+        IntStream.range(0, n * ch).parallel().forEach(p -> {
+            int src = base + (p / ch) * sn + (p % ch) * sc, from = epsBase + (p / ch) * en + (p % ch) * ec, dst = gBase + p * h * w;
             for (int i = 0; i < ho; i++) {
-                int r0 = 2 * i * w, r1 = r0 + w;
+                int r0 = src + 2 * i * sy, r1 = r0 + sy;
                 for (int j = 0; j < wo; j++) {
-                    int at = r0 + 2 * j;
-                    float m = in.get(src + at);
-                    if (in.get(src + r0 + 2 * j + 1) > m) { at = r0 + 2 * j + 1; m = in.get(src + at); }
-                    if (in.get(src + r1 + 2 * j) > m) { at = r1 + 2 * j; m = in.get(src + at); }
-                    if (in.get(src + r1 + 2 * j + 1) > m) at = r1 + 2 * j + 1;
-                    g.put(dst + at, eps.get(from + i * wo + j));
+                    int c0 = 2 * j * sx;
+                    // the window's first largest, in reading order; its place in the c-ordered gradient
+                    int at = 2 * i * w + 2 * j;
+                    float m = in.get(r0 + c0);
+                    float v = in.get(r0 + c0 + sx);
+                    if (v > m) { m = v; at = 2 * i * w + 2 * j + 1; }
+                    v = in.get(r1 + c0);
+                    if (v > m) { m = v; at = (2 * i + 1) * w + 2 * j; }
+                    v = in.get(r1 + c0 + sx);
+                    if (v > m) at = (2 * i + 1) * w + 2 * j + 1;
+                    g.put(dst + at, eps.get(from + i * ey + j * ex));
                 }
             }
         });
         return new Pair<>(new DefaultGradient(), grad);
-    }
-
-    /** The array itself when its elements lie in one c-ordered run, else a copy that does. */
-    private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isView() ? a : a.dup('c');
     }
 
     @Override

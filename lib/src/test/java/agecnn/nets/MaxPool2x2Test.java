@@ -84,6 +84,31 @@ class MaxPool2x2Test {
     }
 
     @Test
+    void inputsThatAreViewsAreReadInPlaceByTheirStrides() {
+        var ws = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        int[] k = {2, 2}, s = {2, 2}, pad = {0, 0}, dil = {1, 1};
+        MKLDNNSubsamplingHelper oneDnn = new MKLDNNSubsamplingHelper(DataType.FLOAT);
+        Nd4j.getRandom().setSeed(3);
+        INDArray big = Nd4j.rand(DataType.FLOAT, 3, 4, 7, 9).subi(0.5);
+        INDArray[] inputs = {
+                Nd4j.rand(DataType.FLOAT, 2, 6, 3, 4).subi(0.5).permute(0, 3, 1, 2),      // NHWC memory seen as NCHW
+                big.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3)),              // an offset into a buffer
+                big.dup('f')};                                                             // Fortran order
+        for (INDArray x : inputs) {
+            long[] sh = x.shape();
+            INDArray eps = Nd4j.rand(DataType.FLOAT, sh[0], sh[1], sh[2] / 2, sh[3] / 2).permute(0, 1, 3, 2).dup().permute(0, 1, 3, 2);
+            INDArray expected = oneDnn.activate(x.dup('c'), true, k, s, pad, PoolingType.MAX, ConvolutionMode.Truncate, dil, CNN2DFormat.NCHW, ws);
+            INDArray got = new MaxPool2x2(null).activate(x, true, k, s, pad, PoolingType.MAX, ConvolutionMode.Truncate, dil, CNN2DFormat.NCHW, ws);
+            assertArrayEquals(expected.ravel().toFloatVector(), got.ravel().toFloatVector(), 0f, java.util.Arrays.toString(x.stride()));
+            INDArray gExpected = oneDnn.backpropGradient(x.dup('c'), eps.dup('c'), k, s, pad, PoolingType.MAX, ConvolutionMode.Truncate,
+                    dil, CNN2DFormat.NCHW, ws).getSecond();
+            INDArray g = new MaxPool2x2(null).backpropGradient(x, eps, k, s, pad, PoolingType.MAX, ConvolutionMode.Truncate, dil,
+                    CNN2DFormat.NCHW, ws).getSecond();
+            assertArrayEquals(gExpected.ravel().toFloatVector(), g.ravel().toFloatVector(), 0f, "gradient " + java.util.Arrays.toString(x.stride()));
+        }
+    }
+
+    @Test
     void otherPoolingsAreLeftToTheHelperUnderneath() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, 2, 6, 6);
         assertTrue(MaxPool2x2.handles(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, PoolingType.MAX,
