@@ -8,7 +8,11 @@ import java.util.function.Supplier;
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingHelper;
@@ -97,38 +101,78 @@ public final class FastPath {
         return MaxPool2x2.neededHere() ? withOwnPooling(net) : net;
     }
 
-    /** Every pooling layer on {@link MaxPool2x2}, whatever the CPU (for tests and the benchmark's comparisons). */
+    /**
+     * Every pooling layer on {@link MaxPool2x2}, whatever the CPU (for tests and the benchmark's
+     * comparisons): each of DL4J's pooling layers (not frozen ones) is replaced in the network by
+     * a {@link PoolingLayer} made from the same configuration, which passes its forward pass to the
+     * helper as well (DL4J's own passes only the backward pass).
+     */
     public static synchronized <M extends Model> M withOwnPooling(M net) {
         if (optedOut() || holdingPlain) return net;
-        for (Layer layer : layers(net)) {
-            if (!(layer instanceof SubsamplingLayer pooling) || pooling.getHelper() instanceof MaxPool2x2) continue;
-            try {
-                HELPER.set(pooling, new MaxPool2x2((SubsamplingHelper) pooling.getHelper()));
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot give " + layer.getClass().getName() + " its pooling helper: " + e, e);
-            }
-        }
+        swapPooling(net, true);
         return net;
     }
 
-    /** Every pooling layer back on the helper under its {@link MaxPool2x2} (OneDNN's), whatever the CPU: to compare. */
+    /** Every pooling layer back to DL4J's own, on OneDNN's helper alone, whatever the CPU: to compare. */
     public static synchronized <M extends Model> M withoutOwnPooling(M net) {
-        for (Layer layer : layers(net)) {
-            if (layer instanceof SubsamplingLayer pooling && pooling.getHelper() instanceof MaxPool2x2 own) {
-                try {
-                    HELPER.set(pooling, own.fallback());
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot give " + layer.getClass().getName() + " its pooling helper back: " + e, e);
-                }
-            }
-        }
+        swapPooling(net, false);
         return net;
     }
 
-    /** Whether any pooling layer of the network has the {@link MaxPool2x2} helper. */
+    /** Whether any pooling layer of the network is on {@link MaxPool2x2}. */
     public static boolean pools2x2Fast(Model net) {
-        for (Layer layer : layers(net)) if (layer instanceof SubsamplingLayer && layer.getHelper() instanceof MaxPool2x2) return true;
+        for (Layer layer : layers(net)) if (layer instanceof PoolingLayer) return true;
         return false;
+    }
+
+    /** Puts a {@link PoolingLayer} ({@code own}) or DL4J's SubsamplingLayer in the place of each top-level pooling layer. */
+    private static void swapPooling(Model net, boolean own) {
+        Layer[] layers = net instanceof MultiLayerNetwork m ? m.getLayers() : ((ComputationGraph) net).getLayers();   // the network's own arrays
+        for (int i = 0; i < layers.length; i++) {
+            Layer old = layers[i];
+            if (old.getClass() != (own ? SubsamplingLayer.class : PoolingLayer.class)) continue;
+            SubsamplingLayer made = own ? new PoolingLayer(old.conf(), dataType(old)) : new SubsamplingLayer(old.conf(), dataType(old));
+            made.setIndex(old.getIndex());
+            made.setListeners(old.getListeners());
+            made.setIterationCount(old.getIterationCount());
+            made.setEpochCount(old.getEpochCount());
+            try {
+                if (own) HELPER.set(made, new MaxPool2x2((SubsamplingHelper) made.getHelper()));
+                if (net instanceof MultiLayerNetwork m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Layer> byName = (Map<String, Layer>) LAYER_MAP.get(m);
+                    byName.replaceAll((name, l) -> l == old ? made : l);
+                } else {
+                    for (GraphVertex v : ((ComputationGraph) net).getVertices()) {
+                        if (v instanceof LayerVertex lv && lv.getLayer() == old) lv.setLayer(made);
+                    }
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot give " + old.getClass().getName() + " its pooling helper: " + e, e);
+            }
+            layers[i] = made;
+        }
+    }
+
+    private static DataType dataType(Layer layer) {
+        try {
+            return (DataType) DATA_TYPE.get(layer);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read a layer's data type: " + e, e);
+        }
+    }
+
+    private static final Field DATA_TYPE = field(org.deeplearning4j.nn.layers.AbstractLayer.class, "dataType");
+    private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
+
+    private static Field field(Class<?> owner, String name) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError("DL4J's " + owner.getSimpleName() + " has no field '" + name + "' (another DL4J version?): " + e);
+        }
     }
 
     private static final Field HELPER;

@@ -18,8 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * 2x2 max pooling with stride 2 (the only pooling the study's CNN has), float32, NCHW: a
- * helper for DL4J's own {@code SubsamplingLayer}, so configurations and saved models are
- * unchanged. Anything else goes to the helper it wraps (OneDNN's), or, without one, to DL4J.
+ * helper for DL4J's {@code SubsamplingLayer}, so configurations and saved models are unchanged.
+ * DL4J M2.1 asks a pooling helper only in the backward pass; {@link PoolingLayer}, which
+ * {@link FastPath#tune} puts in the place of DL4J's layer, asks it forward too. Anything else goes
+ * to the helper it wraps (OneDNN's), or, without one, to DL4J.
  *
  * <p>Why: OneDNN 2.3, inside DL4J 1.0.0-M2.1, has a vectorised pooling for plain NCHW only on
  * AVX-512 CPUs ({@code jit:avx512_core}); on AVX2 it takes {@code simple_nchw}, its scalar

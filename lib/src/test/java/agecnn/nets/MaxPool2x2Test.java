@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link MaxPool2x2} computes what DL4J with OneDNN computes, bit for bit: the study's CNN with its
- * pooling layers tuned against the same network untuned, outputs and every gradient, at an even
+ * pooling layers on it ({@link PoolingLayer}, forward and backward) against the same network on
+ * DL4J's own, outputs, every gradient and the parameters after two steps of fit(), at an even
  * size (64 px: maps of 62, 28, 12) and an odd one (65 px: 63, whose last row and column the
  * pooling leaves out). Max pooling only picks values, so there is no rounding to allow for; the
  * ReLU before each pooling makes windows of equal zeros, so ties are met, and their gradient must
@@ -62,6 +63,13 @@ class MaxPool2x2Test {
                 assertArrayEquals(g1.get(k).ravel().toFloatVector(), g2.get(k).ravel().toFloatVector(), 0f, size + " px: gradient " + k);
                 assertTrue(g1.get(k).amaxNumber().doubleValue() > 0, size + " px: gradient " + k + " is all zero: nothing compared");
             }
+            // and two steps of fit(), the updater and workspaces as training runs them: the same parameters
+            for (int step = 0; step < 2; step++) {
+                reference.fit(new org.nd4j.linalg.dataset.MultiDataSet(x, y));
+                tuned.fit(new org.nd4j.linalg.dataset.MultiDataSet(x, y));
+            }
+            assertArrayEquals(reference.params().toFloatVector(), tuned.params().toFloatVector(), 0f, size + " px: parameters after fit()");
+            assertTrue(FastPath.pools2x2Fast(tuned), "still on MaxPool2x2 after fit()");
         }
     }
 
