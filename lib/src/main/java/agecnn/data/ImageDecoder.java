@@ -149,7 +149,7 @@ public final class ImageDecoder {
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] head = in.readNBytes(PNG_MAGIC.length);
                 if (head.length == 0) throw new BadImageException(name, "empty file (0 bytes)");
-                if (!startsWith(head, JPEG_MAGIC) && !startsWith(head, PNG_MAGIC)) {
+                if (format(head) == null) {
                     throw new BadImageException(name, "not a JPEG or PNG image (starts with " + hexStart(head) + ")");
                 }
                 // readNBytes grows its buffer with what arrives, it does not allocate the limit
@@ -179,7 +179,7 @@ public final class ImageDecoder {
 
     private static Decoded decode(byte[] bytes, String name, boolean sizeOnly) throws BadImageException {
         if (bytes.length == 0) throw new BadImageException(name, "empty file (0 bytes)");
-        String format = startsWith(bytes, JPEG_MAGIC) ? "JPEG" : startsWith(bytes, PNG_MAGIC) ? "PNG" : null;
+        String format = format(bytes);
         if (format == null) {
             throw new BadImageException(name, "not a JPEG or PNG image (starts with " + hexStart(bytes) + ")");
         }
@@ -294,6 +294,11 @@ public final class ImageDecoder {
 
     private static int overWhite(int c, int alpha) {
         return (c * alpha + 255 * (255 - alpha) + 127) / 255;
+    }
+
+    /** "JPEG" or "PNG" by the first bytes (the formats this project reads), else null. */
+    public static String format(byte[] bytes) {
+        return startsWith(bytes, JPEG_MAGIC) ? "JPEG" : startsWith(bytes, PNG_MAGIC) ? "PNG" : null;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {

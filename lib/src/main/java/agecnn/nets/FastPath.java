@@ -91,8 +91,8 @@ public final class FastPath {
 
     /**
      * Readies an initialised network's layers for this CPU: where OneDNN pools NCHW with its scalar
-     * reference ({@link MaxPool2x2#neededHere()}: CPUs without AVX-512), every pooling layer gets
-     * the {@link MaxPool2x2} helper over the helper it had. Idempotent; nothing when
+     * reference ({@link MaxPool2x2#neededHere()}: CPUs without AVX-512), every pooling layer is
+     * put on {@link MaxPool2x2} ({@link #withOwnPooling}). Idempotent; nothing when
      * {@code FAST_PATH=false}. Call it wherever a network is made or restored.
      *
      * @return the network
@@ -164,6 +164,7 @@ public final class FastPath {
 
     private static final Field DATA_TYPE = field(org.deeplearning4j.nn.layers.AbstractLayer.class, "dataType");
     private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
+    private static final Field HELPER = field(SubsamplingLayer.class, "helper");
 
     private static Field field(Class<?> owner, String name) {
         try {
@@ -172,17 +173,6 @@ public final class FastPath {
             return f;
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError("DL4J's " + owner.getSimpleName() + " has no field '" + name + "' (another DL4J version?): " + e);
-        }
-    }
-
-    private static final Field HELPER;
-
-    static {
-        try {
-            HELPER = SubsamplingLayer.class.getDeclaredField("helper");
-            HELPER.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError("DL4J's SubsamplingLayer has no field 'helper' (another DL4J version?): " + e);
         }
     }
 

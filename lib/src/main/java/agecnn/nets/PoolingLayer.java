@@ -22,11 +22,11 @@ final class PoolingLayer extends SubsamplingLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
         var c = layerConf();
-        if (helper instanceof MaxPool2x2 own && input != null && c.getIDropout() == null
+        if (helper instanceof MaxPool2x2 own && c.getIDropout() == null
                 && MaxPool2x2.handles(input, c.getKernelSize(), c.getStride(), c.getPadding(), c.getPoolingType(), convolutionMode,
                 c.getDilation(), c.getCnn2dDataFormat())) {
-            assertInputSet(false);
             return own.activate(input, training, c.getKernelSize(), c.getStride(), c.getPadding(), c.getPoolingType(), convolutionMode,
                     c.getDilation(), c.getCnn2dDataFormat(), workspaceMgr);
         }

@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
 public record ImageInput(String source, byte[] bytes, Path savedAs) {
 
     private static final Pattern URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
-    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     /** True for anything written as {@code scheme://...}; only http and https are then fetched. */
     public static boolean isUrl(String s) {
@@ -37,7 +35,7 @@ public record ImageInput(String source, byte[] bytes, Path savedAs) {
                     "exists already; not overwritten (ask for overwrite to replace it)");
         }
         Fetcher.Fetched f = Fetcher.forImages(limits).fetch(url);
-        if (!startsWith(f.bytes(), JPEG) && !startsWith(f.bytes(), PNG)) {
+        if (ImageDecoder.format(f.bytes()) == null) {
             throw new DownloadException(url, "the " + f.bytes().length + " bytes sent" + (f.contentType().isEmpty() ? "" : " as "
                     + f.contentType()) + " are not a JPEG or PNG image");
         }
@@ -68,11 +66,5 @@ public record ImageInput(String source, byte[] bytes, Path savedAs) {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    private static boolean startsWith(byte[] b, byte[] prefix) {
-        if (b.length < prefix.length) return false;
-        for (int i = 0; i < prefix.length; i++) if (b[i] != prefix[i]) return false;
-        return true;
     }
 }

@@ -303,6 +303,19 @@ class PredictServerTest {
         }
     }
 
+    /** A URL server whose /slow.jpg counts its requests and answers each only once {@code release} opens (20 s at most). */
+    static LoopbackHttp slowImage(AtomicInteger started, CountDownLatch release) throws IOException {
+        return new LoopbackHttp().route("/slow.jpg", ex -> {
+            started.incrementAndGet();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LoopbackHttp.send(ex, 200, "image/jpeg", JPEG);
+        });
+    }
+
     /** Waits up to 10 s for {@code condition}. */
     static void await(BooleanSupplier condition, String what) {
         long end = System.nanoTime() + 10_000_000_000L;
@@ -316,15 +329,7 @@ class PredictServerTest {
     void requestsPastTheQueueAre503WithRetryAfter() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
-        try (LoopbackHttp slow = new LoopbackHttp().route("/slow.jpg", ex -> {
-                 started.incrementAndGet();
-                 try {
-                     release.await(20, TimeUnit.SECONDS);
-                 } catch (InterruptedException e) {
-                     Thread.currentThread().interrupt();
-                 }
-                 LoopbackHttp.send(ex, 200, "image/jpeg", JPEG);
-             });
+        try (LoopbackHttp slow = slowImage(started, release);
              PredictServer one = PredictServer.start(ServeOptions.defaults().withPort(0).withDetect(false).withWorkers(1, 1),
                      model, settings(), line -> { })) {
             URI at = one.uri();
@@ -453,15 +458,7 @@ class PredictServerTest {
     void closingAnswersTheRequestsUnderWay() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
-        try (LoopbackHttp slow = new LoopbackHttp().route("/slow.jpg", ex -> {
-            started.incrementAndGet();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            LoopbackHttp.send(ex, 200, "image/jpeg", JPEG);
-        })) {
+        try (LoopbackHttp slow = slowImage(started, release)) {
             PredictServer s = PredictServer.start(ServeOptions.defaults().withPort(0).withDetect(false), model, settings(), line -> { });
             CompletableFuture<HttpResponse<String>> under = Http.CLIENT.sendAsync(
                     Http.urlRequest(s.uri(), "{\"url\": \"" + slow.url("/slow.jpg") + "\"}"), HttpResponse.BodyHandlers.ofString());
