@@ -259,7 +259,7 @@ public final class Settings {
         private double learningRate = 1e-3, lrDecay = 0.85, labelSpread = 0, mixup = 0;
         private boolean augment = true;
         private HeadKind ageHead = HeadKind.BINS;
-        /** Years: about the spread of guesses of age from a face (see docs/models.md#the-age-head). */
+        /** Years: UTKFace's ages are good to a few years (see docs/models.md#the-age-head). */
         private double ageSigma = 3;
         private Path runDir, weightsDir, model;
         private String runId;
