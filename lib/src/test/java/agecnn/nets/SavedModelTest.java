@@ -133,6 +133,16 @@ class SavedModelTest {
     }
 
     @Test
+    void aBackboneWithTheStudysHeadTakesTheYearsFromItsClassWeights() throws IOException {
+        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 48, 1, StudyHead.study(), AgeHead.YEARS.classWeights(Nets.EQUAL_WEIGHTS),
+                Nets.plan(1).updater(), 1);
+        SavedModel model = new SavedModel(tn.graph(), info(48).withHead(AgeHead.YEARS));
+        INDArray x = Nets.images(2, 48, 6);
+        assertArrayEquals(new long[] {2, 120}, model.output(x).shape());
+        assertArrayEquals(new long[] {2, 12}, model.predict(x).shape());
+    }
+
+    @Test
     void aBinsModelsExpectedAgeIsItsBinAgesWeighted() {
         SavedModel model = new SavedModel(StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), info(32));
         INDArray x = Nets.images(2, 32, 5);
