@@ -26,6 +26,9 @@ public final class Settings {
      */
     public enum SplitProtocol { BALANCED_EVAL, BALANCED, ALL }
 
+    /** What the models' output layer is a softmax over ({@code AGE_HEAD}): the 12 age bins or single years (see {@code agecnn.nets.AgeHead}). */
+    public enum HeadKind { BINS, YEARS }
+
     /**
      * The images: where they are and at which size the models trained from scratch see them.
      *
@@ -44,7 +47,8 @@ public final class Settings {
     /** What 04_model trains and how. */
     public record Training(List<String> models, int epochs, int epochImages, int batchSize, double learningRate, double lrDecay,
                            int patience, boolean augment, double labelSpread, double mixup, int featureViews,
-                           int transferImageSize, int trainableBlocks, boolean trainableBlocksGiven) {}
+                           int transferImageSize, int trainableBlocks, boolean trainableBlocksGiven, HeadKind ageHead,
+                           double ageSigma) {}
 
     /**
      * Where things are.
@@ -78,7 +82,7 @@ public final class Settings {
         this.data = new Data(b.utkfaceDir, b.imageSize, b.maxPerBin);
         this.split = new Split(b.splitFile, b.splitProtocol, profile.balancedTrain, profile.balancedVal, profile.balancedTest);
         this.training = new Training(List.copyOf(b.models), b.epochs, b.epochImages, b.batchSize, b.learningRate, b.lrDecay, b.patience,
-                b.augment, b.labelSpread, b.mixup, b.featureViews, b.transferImageSize, b.trainableBlocks, b.trainableBlocksGiven);
+                b.augment, b.labelSpread, b.mixup, b.featureViews, b.transferImageSize, b.trainableBlocks, b.trainableBlocksGiven, b.ageHead, b.ageSigma);
         this.paths = new Paths(b.projectDir, b.runDir, b.weightsDir, b.model, b.runId);
         this.spark = new Spark(b.sparkMaster, b.sparkAveraging);
     }
@@ -175,6 +179,9 @@ public final class Settings {
         if (get.apply(Setting.TRAINABLE_BLOCKS) != null) b.trainableBlocks(nonNegativeInt(get, Setting.TRAINABLE_BLOCKS, 0));
         b.labelSpread(nonNegativeDouble(get, Setting.LABEL_SPREAD, b.labelSpread));
         b.mixup(nonNegativeDouble(get, Setting.MIXUP, b.mixup));
+        String head = get.apply(Setting.AGE_HEAD);
+        if (head != null) b.ageHead(parseHead(head));
+        b.ageSigma(nonNegativeDouble(get, Setting.AGE_SIGMA, b.ageSigma));
         b.weightsDir(b.resolve(or(get.apply(Setting.WEIGHTS_DIR), "data/weights")));
         String model = get.apply(Setting.MODEL);
         if (model != null) b.model(b.resolve(model));
@@ -209,6 +216,8 @@ public final class Settings {
             case PATIENCE -> training.patience() == 0 ? "0 (never stop early)" : Integer.toString(training.patience());
             case AUGMENT -> Boolean.toString(training.augment());
             case LABEL_SPREAD -> Double.toString(training.labelSpread());
+            case AGE_HEAD -> training.ageHead().name().toLowerCase();
+            case AGE_SIGMA -> Double.toString(training.ageSigma());
             case MIXUP -> Double.toString(training.mixup());
             case FEATURE_VIEWS -> Integer.toString(training.featureViews());
             case TRANSFER_IMAGE_SIZE -> Integer.toString(training.transferImageSize());
@@ -249,6 +258,9 @@ public final class Settings {
         private boolean trainableBlocksGiven;
         private double learningRate = 1e-3, lrDecay = 0.85, labelSpread = 0, mixup = 0;
         private boolean augment = true;
+        private HeadKind ageHead = HeadKind.BINS;
+        /** Years: UTKFace's ages are good to a few years (see docs/models.md#the-age-head). */
+        private double ageSigma = 3;
         private Path runDir, weightsDir, model;
         private String runId;
         private String sparkMaster = "local[*]";
@@ -281,6 +293,8 @@ public final class Settings {
             augment = t.augment();
             labelSpread = t.labelSpread();
             mixup = t.mixup();
+            ageHead = t.ageHead();
+            ageSigma = t.ageSigma();
             featureViews = t.featureViews();
             transferImageSize = t.transferImageSize();
             trainableBlocks = t.trainableBlocks();
@@ -338,6 +352,8 @@ public final class Settings {
         public Builder augment(boolean v) { augment = v; return this; }
         public Builder labelSpread(double v) { labelSpread = nonNegative(Setting.LABEL_SPREAD, v); return this; }
         public Builder mixup(double v) { mixup = nonNegative(Setting.MIXUP, v); return this; }
+        public Builder ageHead(HeadKind v) { ageHead = Objects.requireNonNull(v, "age head"); return this; }
+        public Builder ageSigma(double v) { ageSigma = nonNegative(Setting.AGE_SIGMA, v); return this; }
         public Builder featureViews(int v) { featureViews = positive(Setting.FEATURE_VIEWS, v); return this; }
         public Builder transferImageSize(int v) { transferImageSize = positive(Setting.TRANSFER_IMAGE_SIZE, v); return this; }
         /** TRAINABLE_BLOCKS given: then it holds for every backbone, else a backbone may have its own number. */
@@ -392,6 +408,14 @@ public final class Settings {
             return SplitProtocol.valueOf(s.trim().toUpperCase().replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("SPLIT_PROTOCOL must be balanced_eval, balanced or all; got '" + s + "'");
+        }
+    }
+
+    private static HeadKind parseHead(String s) {
+        try {
+            return HeadKind.valueOf(s.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("AGE_HEAD must be bins or years; got '" + s + "'");
         }
     }
 

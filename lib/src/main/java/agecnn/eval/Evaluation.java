@@ -3,6 +3,7 @@ package agecnn.eval;
 import agecnn.data.AgeBins;
 import agecnn.data.IndexColumns;
 import agecnn.data.Split;
+import agecnn.nets.AgeHead;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.SavedModel;
 import agecnn.tensors.ImageExamples;
@@ -34,6 +35,7 @@ public final class Evaluation {
     private final float[][] probs;
     private final double[] binAges;
     private final String binAgeSource;
+    private final double[] expectedAges;
     private final Metrics metrics;
 
     /**
@@ -41,6 +43,15 @@ public final class Evaluation {
      * @param binAgeSource how those ages were chosen, in words (shown beside them)
      */
     public Evaluation(String model, ModelInfo info, List<String> files, int[] trueAges, float[][] probs,
+                      double[] binAges, String binAgeSource) {
+        this(model, info, files, trueAges, probs, null, binAges, binAgeSource);
+    }
+
+    /**
+     * The same with each image's expected age given ({@code expectedAges}: a years head's mean
+     * over years); null takes it from the bin probabilities and {@code binAges}.
+     */
+    public Evaluation(String model, ModelInfo info, List<String> files, int[] trueAges, float[][] probs, double[] expectedAges,
                       double[] binAges, String binAgeSource) {
         if (files.size() != trueAges.length || files.size() != probs.length) {
             throw new IllegalArgumentException("need one file, one true age and one probability row per image; got "
@@ -58,7 +69,11 @@ public final class Evaluation {
         this.probs = probs;
         this.binAges = binAges.clone();
         this.binAgeSource = binAgeSource;
-        this.metrics = new Metrics(trueBins, this.trueAges, probs, binAges);
+        this.expectedAges = new double[probs.length];
+        for (int i = 0; i < probs.length; i++) {
+            this.expectedAges[i] = expectedAges != null ? expectedAges[i] : Metrics.expectedAge(probs[i], binAges);
+        }
+        this.metrics = Metrics.withExpectedAges(trueBins, this.trueAges, probs, this.expectedAges);
     }
 
     /**
@@ -86,7 +101,9 @@ public final class Evaluation {
             source = "mean age of this split's training images in the bin (the model carries none)";
         }
         ImageExamples images = new ImageExamples(cache, files, data.split().bins(split), ages);
-        return new Evaluation(info.name(), info, files, ages, Predictions.probabilities(saved, images, BATCH), binAges, source);
+        Predictions.Readings r = Predictions.readings(saved, images, BATCH, binAges);
+        if (info.head() == AgeHead.YEARS) source += "; unused: the model's expected age is its mean over years";
+        return new Evaluation(info.name(), info, files, ages, r.probabilities(), r.expectedAges(), binAges, source);
     }
 
     private static Map<String, Integer> ages(Table table) {
@@ -135,8 +152,7 @@ public final class Evaluation {
         for (int i = 0; i < probs.length; i++) {
             int p = Metrics.argMax(probs[i]);
             if (p == trueBins[i]) continue;
-            wrong.add(new Mistake(files.get(i), trueAges[i], trueBins[i], p, probs[i][p],
-                    Metrics.expectedAge(probs[i], binAges)));
+            wrong.add(new Mistake(files.get(i), trueAges[i], trueBins[i], p, probs[i][p], expectedAges[i]));
         }
         wrong.sort(Comparator.comparingInt(Mistake::binsOff).reversed()
                 .thenComparing(Comparator.comparingDouble(Mistake::confidence).reversed())

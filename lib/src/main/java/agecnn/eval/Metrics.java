@@ -1,6 +1,7 @@
 package agecnn.eval;
 
 import agecnn.data.AgeBins;
+import agecnn.nets.AgeHead;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -16,7 +17,9 @@ import java.util.Map;
  *
  * <p>Ages in years: the prediction is the expected age under the bin probabilities,
  * {@code sum_b p_b * age_b}, where {@code age_b} is the bin's representative age (see
- * {@link #binAges}); the error is taken against each image's true age from its file name.
+ * {@link #binAges}); the error is taken against each image's true age from its file name. A
+ * model whose head is a softmax over years gives its own expected ages, the mean over years
+ * ({@link #withExpectedAges}).
  */
 public final class Metrics {
 
@@ -35,11 +38,31 @@ public final class Metrics {
      * @param binAges   representative age of each bin, in years
      */
     public Metrics(int[] trueBins, int[] trueAges, float[][] probs, double[] binAges) {
+        this(trueBins, trueAges, probs, checkBinAges(binAges), null);
+    }
+
+    /**
+     * Scores whose ages in years are given, one per image ({@code expectedAges}, e.g. a years
+     * head's mean over years), instead of taken from the bin probabilities and bin ages.
+     */
+    public static Metrics withExpectedAges(int[] trueBins, int[] trueAges, float[][] probs, double[] expectedAges) {
+        if (expectedAges.length != probs.length) {
+            throw new IllegalArgumentException("need one expected age per image; got " + expectedAges.length + " for " + probs.length);
+        }
+        return new Metrics(trueBins, trueAges, probs, null, expectedAges);
+    }
+
+    private static double[] checkBinAges(double[] binAges) {
+        if (binAges.length != AgeBins.COUNT) throw new IllegalArgumentException("need " + AgeBins.COUNT + " bin ages, got " + binAges.length);
+        return binAges;
+    }
+
+    /** Exactly one of {@code binAges} and {@code expectedAges} is given. */
+    private Metrics(int[] trueBins, int[] trueAges, float[][] probs, double[] binAges, double[] expectedAges) {
         if (trueBins.length != probs.length || trueAges.length != probs.length) {
             throw new IllegalArgumentException("need one true bin, one true age and one probability row per image; got "
                     + trueBins.length + ", " + trueAges.length + " and " + probs.length);
         }
-        if (binAges.length != AgeBins.COUNT) throw new IllegalArgumentException("need " + AgeBins.COUNT + " bin ages, got " + binAges.length);
         this.n = probs.length;
         this.trueBins = trueBins.clone();
         this.hits = new boolean[n];
@@ -59,7 +82,7 @@ public final class Metrics {
             confusion[trueBins[i]][p]++;
             hits[i] = p == trueBins[i];
             nears[i] = Math.abs(p - trueBins[i]) <= 1;
-            errors[i] = Math.abs(expectedAge(probs[i], binAges) - trueAges[i]);
+            errors[i] = Math.abs((expectedAges != null ? expectedAges[i] : expectedAge(probs[i], binAges)) - trueAges[i]);
             if (hits[i]) hit++;
             if (nears[i]) near++;
             err += errors[i];
@@ -109,12 +132,7 @@ public final class Metrics {
      * (dividing by the sum forgives rows that add up to 0.9999 in float).
      */
     public static double expectedAge(float[] probs, double[] binAges) {
-        double s = 0, total = 0;
-        for (int b = 0; b < probs.length; b++) {
-            s += probs[b] * binAges[b];
-            total += probs[b];
-        }
-        return s / total;
+        return AgeHead.weightedMean(probs, binAges);
     }
 
     /** Refuses a probability row with a negative or non-finite value, or a zero sum; names the row. */

@@ -9,6 +9,10 @@ import java.util.Map;
  * What a saved model needs to be used correctly, travelling inside its artifact: the input it
  * expects (size, channel order, scaling, layout), the bins its outputs mean, how it was built
  * and trained, and what it scored. The predictor reads this, never a guess.
+ *
+ * @param ageHead what the network's output is a softmax over, {@link AgeHead#id()}: {@code bins}
+ *                or {@code years}; null (files saved before heads had names) is bins. Read it
+ *                through {@link #head()}.
  */
 public record ModelInfo(
         String name,
@@ -21,7 +25,8 @@ public record ModelInfo(
         int[][] binEdges,
         double[] binAges,
         Map<String, Object> training,
-        Map<String, Object> metrics) {
+        Map<String, Object> metrics,
+        String ageHead) {
 
     public static final String RGB = "RGB";
     public static final String NCHW = "NCHW";
@@ -36,12 +41,23 @@ public record ModelInfo(
         int[][] edges = new int[AgeBins.COUNT][];
         for (int b = 0; b < AgeBins.COUNT; b++) edges[b] = new int[]{AgeBins.lower(b), AgeBins.upper(b)};
         return new ModelInfo(name, backbone, imageSize, RGB, 1.0 / 255, NCHW, AgeBins.labels(), edges, binAges.clone(),
-                new LinkedHashMap<>(training), new LinkedHashMap<>(metrics));
+                new LinkedHashMap<>(training), new LinkedHashMap<>(metrics), AgeHead.BINS.id());
+    }
+
+    /** The head the network's outputs come from; {@link AgeHead#BINS} when the info names none. */
+    public AgeHead head() {
+        return AgeHead.parse(ageHead);
+    }
+
+    /** The same with another head. */
+    public ModelInfo withHead(AgeHead head) {
+        return new ModelInfo(name, backbone, imageSize, channelOrder, scale, layout, bins, binEdges, binAges, training, metrics,
+                head.id());
     }
 
     /** The same with other metrics (set once the test set has been scored). */
     public ModelInfo withMetrics(Map<String, Object> newMetrics) {
         return new ModelInfo(name, backbone, imageSize, channelOrder, scale, layout, bins, binEdges, binAges, training,
-                new LinkedHashMap<>(newMetrics));
+                new LinkedHashMap<>(newMetrics), ageHead);
     }
 }

@@ -14,7 +14,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 /**
  * The original study's CNN, trained from scratch: convolutions of 32 3x3, 32 4x4 and 64 3x3
  * filters, each followed by 2x2 max pooling, then a dense layer of 64 and a softmax over the
- * 12 bins. ReLU throughout; no padding.
+ * 12 bins (or the 120 years of {@link AgeHead#YEARS}: as many outputs as class weights, see
+ * {@link StudyHead#output}). ReLU throughout; no padding.
  */
 public final class StudyCnn {
 

@@ -1,6 +1,5 @@
 package agecnn.nets;
 
-import agecnn.data.AgeBins;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -14,7 +13,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 /**
  * The original study's classifier on a pretrained backbone: the backbone's feature maps
  * averaged over space, a dense ReLU layer with an L1 penalty on its weights, dropout 0.5,
- * and a softmax over the 12 age bins, trained with class-weighted cross-entropy.
+ * and a softmax over the 12 age bins (or, with {@code AGE_HEAD=years}, over single years: see
+ * {@link AgeHead}), trained with class-weighted cross-entropy.
  *
  * @param units   width of the dense layer
  * @param l1      L1 penalty on the dense layer's weights
@@ -54,15 +54,18 @@ public record StudyHead(int units, double l1, double dropout) {
     }
 
     /**
-     * A softmax over the 12 bins, trained with cross-entropy weighted per bin (the weights make
-     * rare bins count as much as common ones), dropping {@code dropout} of its inputs in training.
+     * A softmax over the outputs of an {@link AgeHead}, one per class weight: the 12 bins, or the
+     * 120 years ({@link AgeHead#classWeights} gives each year its bin's weight), trained with
+     * cross-entropy weighted per output (the weights make rare bins count as much as common
+     * ones), dropping {@code dropout} of its inputs in training.
      */
     public static OutputLayer output(double[] classWeights, double dropout) {
-        if (classWeights.length != AgeBins.COUNT) {
-            throw new IllegalArgumentException("need " + AgeBins.COUNT + " class weights, got " + classWeights.length);
+        if (classWeights.length != AgeHead.BINS.outputs() && classWeights.length != AgeHead.YEARS.outputs()) {
+            throw new IllegalArgumentException("need " + AgeHead.BINS.outputs() + " class weights (bins) or " + AgeHead.YEARS.outputs()
+                    + " (years), got " + classWeights.length);
         }
         OutputLayer.Builder b = new OutputLayer.Builder(new LossMCXENT(Nd4j.create(classWeights).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)))
-                .nOut(AgeBins.COUNT).activation(Activation.SOFTMAX);
+                .nOut(classWeights.length).activation(Activation.SOFTMAX);
         // DL4J's dropOut(p) is the probability of keeping an input
         if (dropout > 0) b.dropOut(1 - dropout);
         return b.build();

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param face        the detector's box, in the photo's pixels; null when the whole image was the face
  * @param crop        the square that was cut out and given to the model (may reach past the edges)
- * @param expectedAge the mean of the bins' ages weighted by their probabilities (see Metrics.expectedAge)
+ * @param expectedAge the mean of the bins' ages weighted by their probabilities (see Metrics.expectedAge), or for a
+ *                    model with a years head its mean over years (see agecnn.nets.AgeHead)
  */
 public record FacePrediction(FaceBox face, Rectangle crop, float[] probabilities, double expectedAge) {
 

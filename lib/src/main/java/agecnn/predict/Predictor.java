@@ -291,17 +291,22 @@ public final class Predictor implements AutoCloseable {
         for (Prepared p : group) all.addAll(p.inputs);
         int size = info().imageSize();
         float[][] probs = new float[all.size()][];
+        double[] ages = new double[all.size()];
         for (int from = 0; from < all.size(); from += BATCH) {
             int to = Math.min(all.size(), from + BATCH);
-            INDArray out = model.predict(TensorCache.batchOf(all.subList(from, to), size));
-            for (int k = from; k < to; k++) probs[k] = out.getRow(k - from).toFloatVector();
+            // the expected age: the bins' ages weighted by their probabilities, or a years head's mean over years
+            SavedModel.Reading out = model.read(TensorCache.batchOf(all.subList(from, to), size), binAges());
+            for (int k = from; k < to; k++) {
+                probs[k] = out.bins().getRow(k - from).toFloatVector();
+                ages[k] = out.expectedAges()[k - from];
+            }
         }
         List<ImagePrediction> results = new ArrayList<>();
         int k = 0;
         for (Prepared p : group) {
             List<FacePrediction> faces = new ArrayList<>();
             for (int i = 0; i < p.inputs.size(); i++, k++) {
-                faces.add(new FacePrediction(p.faces.get(i), p.crops.get(i), probs[k], Metrics.expectedAge(probs[k], binAges())));
+                faces.add(new FacePrediction(p.faces.get(i), p.crops.get(i), probs[k], ages[k]));
             }
             results.add(new ImagePrediction(p.source, info().name(), p.image, p.detector, faces, p.savedAs));
         }

@@ -6,6 +6,7 @@ import agecnn.data.IndexColumns;
 import agecnn.data.Split;
 import agecnn.eval.Metrics;
 import agecnn.eval.Predictions;
+import agecnn.nets.AgeHead;
 import agecnn.nets.ModelInfo;
 import agecnn.nets.Networks;
 import agecnn.nets.SavedModel;
@@ -107,7 +108,8 @@ public final class TrainingSession {
         this.plan = TrainingPlan.of(settings);
         this.store = WeightStore.of(settings);
         this.progress = progress;
-        this.classWeights = data.split().classWeights();
+        // per output of the head: per bin, or each year its bin's weight
+        this.classWeights = plan.ageHead().classWeights(data.split().classWeights());
         Table t = data.table();
         for (int r = 0; r < t.rowCount(); r++) ageOf.put(t.getString(r, IndexColumns.FILE), t.intColumn(IndexColumns.AGE).getInt(r));
         this.binAges = Metrics.binAges(ages(Split.TRAIN));
@@ -214,11 +216,12 @@ public final class TrainingSession {
         } else {
             r = trainer.fit(name, () -> p.transfer().graph(), train, val, checkpoints);
         }
-        ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of());
+        ModelInfo info = ModelInfo.of(name, p.title(), p.imageSize(), binAges, training(p, r), Map.of()).withHead(p.plan().ageHead());
         SavedModel model = new SavedModel(r.net(), info);
         ImageExamples test = examples(Split.TEST, p.imageSize());
-        float[][] probs = Predictions.probabilities(model, test, PREDICT_BATCH);
-        Metrics m = new Metrics(test.bins(), test.ages(), probs, binAges);
+        Predictions.Readings read = Predictions.readings(model, test, PREDICT_BATCH, binAges);
+        float[][] probs = read.probabilities();
+        Metrics m = Metrics.withExpectedAges(test.bins(), test.ages(), probs, read.expectedAges());
         ModelScore score = new ModelScore(name, p.title(), p.imageSize(), r.history(), m, Predictions.loss(probs, test.bins()), r.seconds(),
                 r.stopReason());
         engines.put(name, fitter.summary());
@@ -283,7 +286,10 @@ public final class TrainingSession {
         m.put("augmentation", !plan.augment() || cached && plan.cachedViews() == 1 ? "none"
                 : cached ? cachedViews(plan.cachedViews()) : "mirror images, random crops of 7/8 to all of the side");
         m.put("images_per_epoch", (cached ? plan.onCachedFeatures() : plan).imagesPerEpoch(data.split().files(Split.TRAIN).size()));
-        m.put("class_weights", Arrays.stream(classWeights).map(w -> Metrics.round(w, 4)).boxed().toList());
+        m.put("age_head", plan.ageHead().id());
+        if (plan.ageHead() == AgeHead.YEARS) m.put("age_sigma", plan.ageSigma());
+        // per bin (a years head gives each year its bin's weight)
+        m.put("class_weights", Arrays.stream(data.split().classWeights()).map(w -> Metrics.round(w, 4)).boxed().toList());
         m.put("seed", plan.seed());
         m.put("split_protocol", settings.split().protocol().name().toLowerCase());
         m.put("train_images", data.split().files(Split.TRAIN).size());

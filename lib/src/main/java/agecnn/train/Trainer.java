@@ -134,7 +134,7 @@ public final class Trainer {
         }
         int[] trainSample = sample(train.size());
         int[] valAll = Examples.range(0, val.size());
-        int[] bins = train.bins();
+        int[] bins = train.bins(), ages = train.ages();
         int n = plan.imagesPerEpoch(train.size()), batches = (n + plan.batchSize() - 1) / plan.batchSize();
         for (int e = state.history.size(); e < plan.epochs() && state.stopReason == null; e++) {
             long t0 = System.nanoTime();
@@ -146,11 +146,11 @@ public final class Trainer {
             progress.start("epoch", e + 1, plan.epochs(), batches, n);
             int[] done = {0};
             Random mix = plan.mixup() > 0 ? new Random(plan.seed() * 29L + e + 3) : null;
-            double fitLoss = fitter.fit(net, batches(train, bins, order, n, augment, mix), k -> progress.batch(done[0] += k));
+            double fitLoss = fitter.fit(net, batches(train, bins, ages, order, n, augment, mix), k -> progress.batch(done[0] += k));
             progress.finish();
             double fitSeconds = (System.nanoTime() - t0) / 1e9;
-            double[] tr = Predictions.accuracyAndLoss(net, train, trainSample, plan.batchSize() * 2);
-            double[] va = Predictions.accuracyAndLoss(net, val, valAll, plan.batchSize() * 2);
+            double[] tr = Predictions.accuracyAndLoss(net, plan.ageHead(), train, trainSample, plan.batchSize() * 2);
+            double[] va = Predictions.accuracyAndLoss(net, plan.ageHead(), val, valAll, plan.batchSize() * 2);
             EpochStats stats = new EpochStats(e + 1, fitLoss, tr[1], tr[0], va[1], va[0], plan.learningRate(e),
                     (System.nanoTime() - t0) / 1e9, n / fitSeconds);
             boolean improved = state.history.size() == 0 || stats.valAccuracy() > state.history.best().valAccuracy();
@@ -206,7 +206,7 @@ public final class Trainer {
      * the augmentation's draws follow the batches' order whoever fits them. With {@code mix}, each
      * batch is blended by {@link Mixup} with draws from it.
      */
-    private Iterator<DataSet> batches(Examples train, int[] bins, int[] order, int n, Random augment, Random mix) {
+    private Iterator<DataSet> batches(Examples train, int[] bins, int[] ages, int[] order, int n, Random augment, Random mix) {
         return new Iterator<>() {
             private int from;
 
@@ -220,7 +220,7 @@ public final class Trainer {
                 if (!hasNext()) throw new NoSuchElementException();
                 int[] pos = Arrays.copyOfRange(order, from, Math.min(n, from + plan.batchSize()));
                 from += pos.length;
-                INDArray x = train.inputs(pos, augment), y = plan.targets(bins, pos);
+                INDArray x = train.inputs(pos, augment), y = plan.targets(bins, ages, pos);
                 return mix == null ? new DataSet(x, y) : Mixup.blend(x, y, plan.mixup(), mix);
             }
         };
@@ -248,7 +248,7 @@ public final class Trainer {
      * before engines existed still resume).
      */
     private String fingerprint(String model, ComputationGraph net, Examples train, Examples val) {
-        String s = model + "\n" + plan + "\n" + net.getConfiguration().toJson() + "\n" + train.size() + " " + Arrays.toString(train.bins())
+        String s = model + "\n" + plan.fingerprintText() + "\n" + net.getConfiguration().toJson() + "\n" + train.size() + " " + Arrays.toString(train.bins())
                 + Arrays.toString(train.ages()) + "\n" + val.size() + Arrays.toString(val.bins())
                 + (fitter.engine().equals(EpochFitter.LOCAL) ? "" : "\nengine " + fitter.engine());
         return Sha256.hex(s);

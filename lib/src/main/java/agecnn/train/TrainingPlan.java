@@ -2,6 +2,7 @@ package agecnn.train;
 
 import agecnn.config.Settings;
 import agecnn.data.AgeBins;
+import agecnn.nets.AgeHead;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -33,9 +34,14 @@ import org.nd4j.linalg.schedule.ScheduleType;
  *                       inputs and targets alike, by a weight drawn from Beta(alpha, alpha); 0
  *                       trains on the batches as they are. A model on cached backbone outputs
  *                       blends those outputs (manifold mixup, Verma et al. 2019).
+ * @param ageHead        what the network's output is a softmax over ({@link AgeHead}): with
+ *                       {@link AgeHead#YEARS} the targets are Gaussians over years and
+ *                       {@code labelSpread} is not read
+ * @param ageSigma       with {@link AgeHead#YEARS}: the Gaussian's width in years ({@link AgeHead#yearTarget})
  */
 public record TrainingPlan(int epochs, int batchSize, int epochImages, double learningRate, double lrDecay, int patience,
-                           boolean augment, int featureViews, double labelSpread, double mixup, long seed) {
+                           boolean augment, int featureViews, double labelSpread, double mixup, long seed, AgeHead ageHead,
+                           double ageSigma) {
 
     /** Images scored after each epoch to report the training loss and accuracy (a fixed sample of the training set). */
     public static final int TRAIN_SAMPLE = 1200;
@@ -47,6 +53,15 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
         if (featureViews < 1) throw new IllegalArgumentException("feature views must be at least 1, got " + featureViews);
         if (!(labelSpread >= 0)) throw new IllegalArgumentException("label spread must be 0 or more, got " + labelSpread);
         if (!(mixup >= 0)) throw new IllegalArgumentException("mixup must be 0 or more, got " + mixup);
+        java.util.Objects.requireNonNull(ageHead, "age head");
+        if (!(ageSigma >= 0) || Double.isInfinite(ageSigma)) throw new IllegalArgumentException("age sigma must be 0 or more, got " + ageSigma);
+    }
+
+    /** A plan for the 12-bin head. */
+    public TrainingPlan(int epochs, int batchSize, int epochImages, double learningRate, double lrDecay, int patience,
+                        boolean augment, int featureViews, double labelSpread, double mixup, long seed) {
+        this(epochs, batchSize, epochImages, learningRate, lrDecay, patience, augment, featureViews, labelSpread, mixup, seed,
+                AgeHead.BINS, 3);
     }
 
     /** Every training image in every epoch; mirrored backbone outputs when augmenting. */
@@ -56,7 +71,8 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
 
     public static TrainingPlan of(Settings p) {
         return new TrainingPlan(p.training().epochs(), p.training().batchSize(), p.training().epochImages(), p.training().learningRate(), p.training().lrDecay(), p.training().patience(), p.training().augment(),
-                p.training().featureViews(), p.training().labelSpread(), p.training().mixup(), p.seed());
+                p.training().featureViews(), p.training().labelSpread(), p.training().mixup(), p.seed(),
+                AgeHead.of(p.training().ageHead()), p.training().ageSigma());
     }
 
     /**
@@ -66,18 +82,33 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
      * costs seconds, and dropping most of its data would only cost accuracy.
      */
     public TrainingPlan onCachedFeatures() {
-        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, mixup, seed);
+        return new TrainingPlan(epochs, batchSize, 0, learningRate, lrDecay, patience, augment, featureViews, labelSpread, mixup, seed,
+                ageHead, ageSigma);
     }
 
     /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link Backbone#learningRateDivisor}). */
     public TrainingPlan withLearningRateDividedBy(double divisor) {
         if (divisor == 1) return this;
         return new TrainingPlan(epochs, batchSize, epochImages, learningRate / divisor, lrDecay, patience, augment, featureViews,
-                labelSpread, mixup, seed);
+                labelSpread, mixup, seed, ageHead, ageSigma);
     }
 
-    /** Training targets of the examples at {@code positions}: [n, 12], each row summing to 1. */
-    public INDArray targets(int[] bins, int[] positions) {
+    /**
+     * The plan as the trainer's checkpoint fingerprint reads it: the record's text, less the head
+     * for a bins plan, so that checkpoints written before there were heads still resume.
+     */
+    public String fingerprintText() {
+        String s = toString();
+        return ageHead == AgeHead.BINS ? s.replace(", ageHead=BINS, ageSigma=" + ageSigma, "") : s;
+    }
+
+    /**
+     * Training targets of the examples at {@code positions}, whose bins are {@code bins} and true
+     * ages {@code ages}: for the bins head [n, 12] (one-hot, or spread by {@code labelSpread}),
+     * for the years head [n, 120] ({@link AgeHead#yearTargets}); each row sums to 1.
+     */
+    public INDArray targets(int[] bins, int[] ages, int[] positions) {
+        if (ageHead == AgeHead.YEARS) return AgeHead.yearTargets(ages, positions, ageSigma);
         float[] y = new float[positions.length * AgeBins.COUNT];
         for (int k = 0; k < positions.length; k++) {
             int t = bins[positions[k]];
@@ -91,6 +122,12 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
             for (int b = 0; b < AgeBins.COUNT; b++) y[k * AgeBins.COUNT + b] = (float) (w[b] / sum);
         }
         return Nd4j.create(y, new long[] {positions.length, AgeBins.COUNT}, 'c');
+    }
+
+    /** The same for a bins plan, which needs no ages. */
+    public INDArray targets(int[] bins, int[] positions) {
+        if (ageHead == AgeHead.YEARS) throw new IllegalStateException("a years plan's targets need the true ages");
+        return targets(bins, null, positions);
     }
 
     /** Images trained on per epoch, out of {@code trainingImages}. */

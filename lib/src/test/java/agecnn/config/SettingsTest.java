@@ -85,6 +85,25 @@ class SettingsTest {
     }
 
     @Test
+    void theAgeHeadIsBinsUnlessYearsAreAskedFor() {
+        Settings d = Settings.of(Map.of("PROJECT_DIR", "/p"));
+        assertEquals(Settings.HeadKind.BINS, d.training().ageHead());
+        assertEquals(3, d.training().ageSigma(), 0);
+        assertEquals("bins", d.asMap().get("AGE_HEAD"));
+        Settings y = Settings.of(Map.of("PROJECT_DIR", "/p", "AGE_HEAD", " Years ", "AGE_SIGMA", "2.5"));
+        assertEquals(Settings.HeadKind.YEARS, y.training().ageHead());
+        assertEquals(2.5, y.training().ageSigma(), 0);
+        assertEquals("years", y.asMap().get("AGE_HEAD"));
+        assertEquals("2.5", y.asMap().get("AGE_SIGMA"));
+        agecnn.train.TrainingPlan plan = agecnn.train.TrainingPlan.of(y);
+        assertEquals(agecnn.nets.AgeHead.YEARS, plan.ageHead());
+        assertEquals(2.5, plan.ageSigma(), 0);
+        assertEquals(y.asMap(), y.toBuilder().build().asMap(), "toBuilder keeps the head");
+        var e = assertThrows(IllegalArgumentException.class, () -> Settings.of(Map.of("PROJECT_DIR", "/p", "AGE_HEAD", "decades")));
+        assertEquals("AGE_HEAD must be bins or years; got 'decades'", e.getMessage());
+    }
+
+    @Test
     void badValuesNameTheVariable() {
         assertMessage(Map.of("PROFILE", "huge"), "PROFILE");
         assertMessage(Map.of("IMAGE_SIZE", "big"), "IMAGE_SIZE");
@@ -98,6 +117,8 @@ class SettingsTest {
         assertMessage(Map.of("LABEL_SPREAD", "-0.5"), "LABEL_SPREAD");
         assertMessage(Map.of("LABEL_SPREAD", "wide"), "LABEL_SPREAD");
         assertMessage(Map.of("MIXUP", "-0.2"), "MIXUP");
+        assertMessage(Map.of("AGE_HEAD", "decades"), "AGE_HEAD");
+        assertMessage(Map.of("AGE_SIGMA", "-1"), "AGE_SIGMA");
         assertMessage(Map.of("MODELS", " , "), "MODELS");
     }
 

@@ -1,7 +1,10 @@
 package agecnn.eval;
 
 import agecnn.data.AgeBins;
+import agecnn.nets.AgeHead;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -102,6 +105,28 @@ class MetricsTest {
         assertEquals((0.5 + 5.5) / 2, soft.maeYears(), 1e-6);
         assertEquals(0.0, soft.accuracy(), 1e-12);          // argmax is bin 2
         assertEquals(1.0, soft.oneOffAccuracy(), 1e-12);
+    }
+
+    @Test
+    void aYearsModelsMaeIsItsMeanOverYearsNotTheBinAges() {
+        // two images whose years distributions were made by hand: all on 4; three quarters on 2, a quarter on 10
+        float[] y1 = new float[AgeHead.YEARS.outputs()], y2 = new float[AgeHead.YEARS.outputs()];
+        y1[AgeHead.indexOf(4)] = 1;
+        y2[AgeHead.indexOf(2)] = 0.75f;
+        y2[AgeHead.indexOf(10)] = 0.25f;
+        INDArray years = Nd4j.create(new float[][]{y1, y2});
+        float[][] bins = AgeHead.YEARS.toBins(years).toFloatMatrix();
+        double[] ages = AgeHead.YEARS.expectedAges(years, null);
+        assertArrayEquals(new double[]{4, 0.75 * 2 + 0.25 * 10}, ages);
+        // true ages 7 (bin (4-10)) and 3 (bin (1-3)): errors |4 - 7| = 3 and |4 - 3| = 1
+        Metrics m = Metrics.withExpectedAges(new int[]{1, 0}, new int[]{7, 3}, bins, ages);
+        assertEquals(2.0, m.maeYears(), 0);
+        assertEquals(1.0, m.accuracy(), 0);
+        // the bin ages (middles 2 and 7) would have given |7 - 7| = 0 and |0.75 * 2 + 0.25 * 7 - 3| = 0.25
+        assertEquals(0.125, new Metrics(new int[]{1, 0}, new int[]{7, 3}, bins, MIDS).maeYears(), 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> Metrics.withExpectedAges(new int[]{1}, new int[]{7}, new float[][]{bins[0]},
+                new double[]{4, 6}));
+        assertEquals("need one expected age per image; got 2 for 1", e.getMessage());
     }
 
     @Test

@@ -107,6 +107,75 @@ class SavedModelTest {
         for (int i = 0; i < 4; i++) assertEquals(1, p.getRow(i).sumNumber().doubleValue(), 1e-5, "row " + i + " is a distribution");
     }
 
+    /** The study's CNN with a softmax over the 120 years (each year its bin's weight). */
+    private static ComputationGraph yearsCnn() {
+        return StudyCnn.build(32, AgeHead.YEARS.classWeights(Nets.EQUAL_WEIGHTS), Nets.plan(1).updater(), 1);
+    }
+
+    @Test
+    void aYearsModelGivesBinSumsAndItsMeanOverYearsAndRoundTripsItsHead() throws IOException {
+        SavedModel model = new SavedModel(yearsCnn(), info(32).withHead(AgeHead.YEARS));
+        INDArray x = Nets.images(3, 32, 4);
+        INDArray years = model.output(x).add(model.output(Augmentation.flip(x))).muli(0.5);
+        assertArrayEquals(new long[] {3, 120}, years.shape());
+        INDArray bins = model.predict(x);
+        assertEquals(AgeHead.YEARS.toBins(years), bins, "bin sums of the mirrored mean");
+        assertArrayEquals(AgeHead.YEARS.expectedAges(years, null), model.expectedAges(x), "the mean over years, not the bin ages");
+        SavedModel.Reading r = model.read(x, null);
+        assertEquals(bins, r.bins());
+        assertArrayEquals(model.expectedAges(x), r.expectedAges());
+        Path file = tmp.resolve("years.zip");
+        model.save(file);
+        SavedModel loaded = SavedModel.load(file);
+        assertEquals(AgeHead.YEARS, loaded.info().head());
+        assertEquals("years", SavedModel.readInfo(file).ageHead());
+        assertEquals(bins, loaded.predict(x));
+    }
+
+    @Test
+    void aBackboneWithTheStudysHeadTakesTheYearsFromItsClassWeights() throws IOException {
+        TransferNet tn = TransferNet.keras(new SqueezeNet11(), null, 48, 1, StudyHead.study(), AgeHead.YEARS.classWeights(Nets.EQUAL_WEIGHTS),
+                Nets.plan(1).updater(), 1);
+        SavedModel model = new SavedModel(tn.graph(), info(48).withHead(AgeHead.YEARS));
+        INDArray x = Nets.images(2, 48, 6);
+        assertArrayEquals(new long[] {2, 120}, model.output(x).shape());
+        assertArrayEquals(new long[] {2, 12}, model.predict(x).shape());
+    }
+
+    @Test
+    void aBinsModelsExpectedAgeIsItsBinAgesWeighted() {
+        SavedModel model = new SavedModel(StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), info(32));
+        INDArray x = Nets.images(2, 32, 5);
+        float[][] p = model.predict(x).toFloatMatrix();
+        double[] ages = model.expectedAges(x);
+        for (int i = 0; i < 2; i++) assertEquals(AgeHead.weightedMean(p[i], Nets.BIN_AGES), ages[i], 0, "image " + i);
+    }
+
+    @Test
+    void anInfoWithoutAHeadIsABinsModel() throws IOException {
+        // as written before heads had names: no ageHead component
+        com.google.gson.JsonObject o = new com.google.gson.Gson().toJsonTree(info(32)).getAsJsonObject();
+        assertEquals("bins", o.remove("ageHead").getAsString());
+        String json = o.toString();
+        ModelInfo old = SavedModel.infoFromJson(json, Path.of("old.zip"));
+        assertNull(old.ageHead());
+        assertEquals(AgeHead.BINS, old.head());
+        assertEquals(AgeHead.BINS, new SavedModel(StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), old).info().head());
+    }
+
+    @Test
+    void anInfoThatNamesAnotherHeadThanTheNetworkHasIsRefused() throws IOException {
+        var e = assertThrows(IllegalArgumentException.class, () -> new SavedModel(yearsCnn(), info(32)));
+        assertEquals("model 'm' names a bins head (12 outputs) but its network has 120 outputs", e.getMessage());
+        // a file whose info says years over a 12-output network: named, as an IOException
+        Path file = tmp.resolve("wrong.zip");
+        org.deeplearning4j.util.ModelSerializer.writeModel(StudyCnn.build(32, Nets.EQUAL_WEIGHTS, Nets.plan(1).updater(), 1), file.toFile(), false);
+        org.deeplearning4j.util.ModelSerializer.addObjectToFile(file.toFile(), SavedModel.INFO_ENTRY,
+                new com.google.gson.Gson().toJson(info(32).withHead(AgeHead.YEARS)));
+        IOException io = assertThrows(IOException.class, () -> SavedModel.load(file));
+        assertEquals(file + ": model 'm' names a years head (120 outputs) but its network has 12 outputs", io.getMessage());
+    }
+
     @Test
     void aDamagedArtifactIsNamed() throws IOException {
         Path bad = Files.writeString(tmp.resolve("bad.zip"), "not a zip");

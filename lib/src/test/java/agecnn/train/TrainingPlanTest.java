@@ -1,9 +1,11 @@
 package agecnn.train;
 
 import agecnn.data.AgeBins;
+import agecnn.nets.AgeHead;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +56,33 @@ class TrainingPlanTest {
         assertEquals(500, p.imagesPerEpoch(2000));
         assertEquals(2000, f.imagesPerEpoch(2000));
         assertEquals(new TrainingPlan(3, 8, 0, 1e-3, 0.9, 2, true, 2, 0.5, 0, 5), f);
+    }
+
+    @Test
+    void aYearsPlansTargetsAreGaussiansOverYearsAroundTheTrueAges() {
+        TrainingPlan p = new TrainingPlan(3, 8, 0, 1e-3, 0.9, 2, true, 2, 0, 0, 5, AgeHead.YEARS, 2.5);
+        int[] bins = {AgeBins.binOf(5), AgeBins.binOf(62), AgeBins.binOf(116)}, ages = {5, 62, 116};
+        INDArray y = p.targets(bins, ages, new int[] {1, 2, 0});
+        assertArrayEquals(new long[] {3, 120}, y.shape());
+        int[] expected = {62, 116, 5};
+        for (int k = 0; k < 3; k++) {
+            // 120 float32 terms of at most 1: the sum's rounding stays below 120 * 2^-24 < 1e-5
+            assertEquals(1, y.getRow(k).sumNumber().doubleValue(), 1e-5, "row " + k);
+            assertEquals(AgeHead.indexOf(expected[k]), y.getRow(k).argMax().getInt(0), "row " + k + " peaks at its age");
+        }
+        var e = assertThrows(IllegalStateException.class, () -> p.targets(bins, new int[] {0}));
+        assertEquals("a years plan's targets need the true ages", e.getMessage());
+    }
+
+    @Test
+    void aBinsPlansFingerprintIsTheRecordAsItWasBeforeHeads() {
+        TrainingPlan bins = plan(0, 0.5);
+        String old = "TrainingPlan[epochs=3, batchSize=8, epochImages=0, learningRate=0.001, lrDecay=0.9, patience=2, augment=true, "
+                + "featureViews=2, labelSpread=0.5, mixup=0.0, seed=5]";
+        assertEquals(old, bins.fingerprintText(), "checkpoints written before heads existed still resume");
+        TrainingPlan years = new TrainingPlan(3, 8, 0, 1e-3, 0.9, 2, true, 2, 0.5, 0, 5, AgeHead.YEARS, 3);
+        assertEquals(years.toString(), years.fingerprintText());
+        assertTrue(years.fingerprintText().contains("ageHead=YEARS, ageSigma=3.0"), years.fingerprintText());
     }
 
     @Test
