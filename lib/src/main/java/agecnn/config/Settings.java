@@ -26,8 +26,12 @@ public final class Settings {
      */
     public enum SplitProtocol { BALANCED_EVAL, BALANCED, ALL }
 
-    /** What the models' output layer is a softmax over ({@code AGE_HEAD}): the 12 age bins or single years (see {@code agecnn.nets.AgeHead}). */
-    public enum HeadKind { BINS, YEARS }
+    /**
+     * What the models' output layer is a softmax over ({@code AGE_HEAD}): the 12 age bins, single
+     * years (see {@code agecnn.nets.AgeHead}), or each model's own ({@code AUTO}: years for a
+     * backbone that comes with an age head of its own, bins for the others).
+     */
+    public enum HeadKind { AUTO, BINS, YEARS }
 
     /**
      * The images: where they are and at which size the models trained from scratch see them.
@@ -258,7 +262,7 @@ public final class Settings {
         private boolean trainableBlocksGiven;
         private double learningRate = 1e-3, lrDecay = 0.85, labelSpread = 0, mixup = 0;
         private boolean augment = true;
-        private HeadKind ageHead = HeadKind.BINS;
+        private HeadKind ageHead = HeadKind.AUTO;
         /** Years: UTKFace's ages are good to a few years (see docs/models.md#the-age-head). */
         private double ageSigma = 3;
         private Path runDir, weightsDir, model;
@@ -415,7 +419,7 @@ public final class Settings {
         try {
             return HeadKind.valueOf(s.trim().toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("AGE_HEAD must be bins or years; got '" + s + "'");
+            throw new IllegalArgumentException("AGE_HEAD must be auto, bins or years; got '" + s + "'");
         }
     }
 

@@ -315,9 +315,12 @@ public final class TrainingSession {
         Backbones.Entry b = Backbones.named(name).orElseThrow();   // MODELS was checked against KNOWN
         int size = b.imageSize(settings.training().transferImageSize());
         int blocks = b.trainableBlocks(settings.training().trainableBlocks(), settings.training().trainableBlocksGiven());
-        TrainingPlan own = plan.withLearningRateDividedBy(b.learningRateDivisor());
+        // AGE_HEAD=auto: the backbone's own head (years for one that brings an age head to start from)
+        AgeHead head = settings.training().ageHead() == Settings.HeadKind.AUTO ? b.ownHead() : plan.ageHead();
+        TrainingPlan own = plan.withAgeHead(head).withLearningRateDividedBy(b.learningRateDivisor());
         try {
-            Backbones.Built built = b.build(store, size, blocks, StudyHead.study(), classWeights, own.updater(), own.seed());
+            Backbones.Built built = b.build(store, size, blocks, StudyHead.study(), head.classWeights(data.split().classWeights()),
+                    own.updater(), own.seed());
             return new Prepared(name, b.title(), size, built.weightsFrom(), null, built.net(), null, own, blocks);
         } catch (WeightsUnavailableException e) {
             return new Prepared(name, b.title(), size, null, null, null, e.getMessage(), plan, blocks);

@@ -86,6 +86,13 @@ public record TrainingPlan(int epochs, int batchSize, int epochImages, double le
                 ageHead, ageSigma);
     }
 
+    /** The same plan with another head (a backbone's own, when AGE_HEAD is {@code auto}). */
+    public TrainingPlan withAgeHead(AgeHead head) {
+        if (head == ageHead) return this;
+        return new TrainingPlan(epochs, batchSize, epochImages, learningRate, lrDecay, patience, augment, featureViews,
+                labelSpread, mixup, seed, head, ageSigma);
+    }
+
     /** The same plan with its initial learning rate divided by {@code divisor} (a backbone's, e.g. {@link Backbone#learningRateDivisor}). */
     public TrainingPlan withLearningRateDividedBy(double divisor) {
         if (divisor == 1) return this;

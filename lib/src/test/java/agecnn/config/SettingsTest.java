@@ -85,11 +85,12 @@ class SettingsTest {
     }
 
     @Test
-    void theAgeHeadIsBinsUnlessYearsAreAskedFor() {
+    void theAgeHeadIsEachModelsOwnUnlessBinsOrYearsAreAskedFor() {
         Settings d = Settings.of(Map.of("PROJECT_DIR", "/p"));
-        assertEquals(Settings.HeadKind.BINS, d.training().ageHead());
+        assertEquals(Settings.HeadKind.AUTO, d.training().ageHead());
         assertEquals(3, d.training().ageSigma(), 0);
-        assertEquals("bins", d.asMap().get("AGE_HEAD"));
+        assertEquals("auto", d.asMap().get("AGE_HEAD"));
+        assertEquals(Settings.HeadKind.BINS, Settings.of(Map.of("PROJECT_DIR", "/p", "AGE_HEAD", "bins")).training().ageHead());
         Settings y = Settings.of(Map.of("PROJECT_DIR", "/p", "AGE_HEAD", " Years ", "AGE_SIGMA", "2.5"));
         assertEquals(Settings.HeadKind.YEARS, y.training().ageHead());
         assertEquals(2.5, y.training().ageSigma(), 0);
@@ -100,7 +101,7 @@ class SettingsTest {
         assertEquals(2.5, plan.ageSigma(), 0);
         assertEquals(y.asMap(), y.toBuilder().build().asMap(), "toBuilder keeps the head");
         var e = assertThrows(IllegalArgumentException.class, () -> Settings.of(Map.of("PROJECT_DIR", "/p", "AGE_HEAD", "decades")));
-        assertEquals("AGE_HEAD must be bins or years; got 'decades'", e.getMessage());
+        assertEquals("AGE_HEAD must be auto, bins or years; got 'decades'", e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.AgeHead;
 import agecnn.nets.InputScaling;
 import agecnn.nets.weights.KerasWeights;
 import agecnn.nets.weights.WeightFile;
@@ -54,6 +55,22 @@ public interface Backbone {
     /** How many last blocks train when TRAINABLE_BLOCKS is not given; empty: the profile's number. */
     default OptionalInt trainableBlocks() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * The head a model on this backbone gets when AGE_HEAD is {@code auto}: {@link AgeHead#YEARS}
+     * for a backbone that comes with an age head of its own to start from ({@link #yearsHeadLayers}).
+     */
+    default AgeHead ownHead() {
+        return AgeHead.BINS;
+    }
+
+    /**
+     * With a years head ({@link AgeHead#YEARS}): DL4J layer of the study's head to Keras layer of
+     * the weights it starts from (the backbone's own age head, laid out as 120 years); empty: none.
+     */
+    default Map<String, String> yearsHeadLayers() {
+        return Map.of();
     }
 
     /** The input convention of the weights, read from the file when the file carries it. */

@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.AgeHead;
 import agecnn.nets.StudyHead;
 import agecnn.nets.weights.WeightStore;
 import agecnn.nets.weights.WeightsUnavailableException;
@@ -57,6 +58,11 @@ public final class Backbones {
         /** What LEARNING_RATE is divided by for it ({@link Backbone#learningRateDivisor()}). */
         double learningRateDivisor();
 
+        /** The head it gets when AGE_HEAD is {@code auto} ({@link Backbone#ownHead}). */
+        default AgeHead ownHead() {
+            return AgeHead.BINS;
+        }
+
         /** Its input side: its own when it has one, else {@code requested} (TRANSFER_IMAGE_SIZE). */
         int imageSize(int requested);
 
@@ -85,6 +91,7 @@ public final class Backbones {
             @Override public String title() { return b.title(); }
             @Override public double learningRateDivisor() { return b.learningRateDivisor(); }
             @Override public int imageSize(int requested) { return b.imageSize().orElse(requested); }
+            @Override public AgeHead ownHead() { return b.ownHead(); }
             @Override public int trainableBlocks(int blocks, boolean given) { return given ? blocks : b.trainableBlocks().orElse(blocks); }
 
             @Override

@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.AgeHead;
 import agecnn.nets.InputScaling;
 import agecnn.nets.StudyHead;
 import agecnn.nets.weights.KerasWeights;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,13 +38,17 @@ import java.util.OptionalInt;
  * 224 px. A block is one depthwise-pointwise pair (the first: the stem). The study's head takes
  * the last block's 7x7x1024 maps; its 256-unit dense layer starts from the network's own
  * {@code feats} layer (global average, 1024 to 256, ReLU), the layer its age and gender heads
- * read, so training starts from features already tied to age.
+ * read, and its head is a years head ({@link AgeHead#YEARS}, when AGE_HEAD is {@code auto})
+ * whose output layer starts from the network's own age head: training starts from an age
+ * estimator, not from features.
  */
 public final class HseFace implements Backbone {
 
     public static final String NAME = "hseface";
     static final int IMAGE_SIZE = 224;
     static final String MODEL_IN_PACKAGE = "package/models/faceres-deep";
+    /** Its age head as a years head's output layer ({@link #yearsHead}). */
+    static final String YEARS_HEAD = "age_pred_years";
     /** Pointwise filters and stride of blocks 1-13 (MobileNet v1 at width 1.0). */
     private static final int[][] BLOCKS = {
         {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
@@ -77,7 +83,7 @@ public final class HseFace implements Backbone {
     /**
      * The graph's arrays in Keras's layout: {@code conv1} and {@code conv_pw_N} as {kernel, bias}
      * (the folded batch norm's shift), {@code conv_dw_N} as {depthwise_kernel, bias} with the
-     * batch norm's per-channel scale folded into the kernel, {@code feats} as a dense layer. The
+     * batch norm's per-channel scale folded into the kernel, {@code feats} and {@code age_pred} as dense layers. The
      * graph's ReLU6 bounds are checked to be 0 and 6.
      */
     @Override
@@ -98,8 +104,36 @@ public final class HseFace implements Backbone {
             checkRelu6(a, pw + "_relu", file);
         }
         layers.put("feats", Map.of("kernel", need(a, "feats/kernel", file), "bias", need(a, "feats/bias", file)));
+        // its own age head: 100 one-year classes, output i for age i (its expected age is 3.8 years off on UTKFace
+        // read so: docs/experiments.md)
+        INDArray ageKernel = need(a, "age_pred/kernel", file), ageBias = need(a, "age_pred/bias", file);
+        layers.put("age_pred", Map.of("kernel", ageKernel, "bias", ageBias));
+        layers.put(YEARS_HEAD, yearsHead(ageKernel, ageBias));
         return TfjsWeights.keras(file, layers);
     }
+
+    /**
+     * Its age head laid out as the years head's output ({@link AgeHead#YEARS}: output j for age
+     * j + 1): ages 1-99 are its own outputs 1-99 (age 0 is dropped); ages 100-120, which it lacks,
+     * start from its age 99 with the bias lowered by ln 21, so that together they start with what
+     * age 99 has.
+     */
+    static Map<String, INDArray> yearsHead(INDArray kernel, INDArray bias) {
+        int years = AgeHead.YEARS.outputs(), own = (int) bias.length();
+        INDArray k = Nd4j.create(kernel.dataType(), kernel.size(0), years);
+        INDArray b = Nd4j.create(bias.dataType(), years);
+        for (int j = 0; j < years; j++) {
+            int age = AgeHead.yearOf(j), from = Math.min(age, own - 1);
+            k.putColumn(j, kernel.getColumn(from));
+            b.putScalar(j, bias.getDouble(from) - (age >= own ? Math.log(years - own + 1) : 0));
+        }
+        return Map.of("kernel", k, "bias", b);
+    }
+
+    @Override public AgeHead ownHead() { return AgeHead.YEARS; }
+
+    /** With a years head, the study head's output layer starts from the network's own age head. */
+    @Override public Map<String, String> yearsHeadLayers() { return Map.of(StudyHead.OUTPUT, YEARS_HEAD); }
 
     private static INDArray need(Map<String, INDArray> a, String name, Path file) throws IOException {
         INDArray v = a.get(name);

@@ -1,5 +1,6 @@
 package agecnn.nets.backbones;
 
+import agecnn.nets.AgeHead;
 import agecnn.nets.FastPath;
 import agecnn.nets.InputScaling;
 import agecnn.nets.Networks;
@@ -51,6 +52,9 @@ public record TransferNet(String name, String title, String weightsFrom, Computa
         scaling.applyTo(net);
         if (weights != null) {
             for (Map.Entry<String, String> e : layout.kerasLayers().entrySet()) weights.copyInto(net, e.getKey(), e.getValue());
+            if (classWeights.length == AgeHead.YEARS.outputs()) {
+                for (Map.Entry<String, String> e : backbone.yearsHeadLayers().entrySet()) weights.copyInto(net, e.getKey(), e.getValue());
+            }
         }
         String until = frozenUntil(backbone.name(), layout.blockEnds(), trainableBlocks);
         ComputationGraph frozen = FastPath.tune(new TransferLearning.GraphBuilder(net).setFeatureExtractor(until).build());

@@ -112,7 +112,7 @@ public final class KerasWeights {
      * Copies one Keras layer's weights into the DL4J layer of the graph, converting the layout:
      * convolution kernels {@code [kh, kw, in, out] -> [out, in, kh, kw]}; depthwise kernels
      * {@code [kh, kw, in, mult]} (DL4J's layout too); batch norm gamma, beta, moving mean and
-     * variance; dense kernels {@code [in, out]} as they are.
+     * variance; dense and output layers' kernels {@code [in, out]} as they are.
      */
     public void copyInto(ComputationGraph graph, String dl4jLayer, String kerasLayer) {
         org.deeplearning4j.nn.api.Layer layer = graph.getLayer(dl4jLayer);
@@ -132,7 +132,7 @@ public final class KerasWeights {
             set(layer, "beta", get(kerasLayer, "beta", n));
             set(layer, "mean", get(kerasLayer, "moving_mean", n));
             set(layer, "var", get(kerasLayer, "moving_variance", n));
-        } else if (conf instanceof DenseLayer) {
+        } else if (conf instanceof DenseLayer || conf instanceof org.deeplearning4j.nn.conf.layers.OutputLayer) {
             long[] w = layer.getParam("W").shape();
             set(layer, "W", get(kerasLayer, "kernel", w[0], w[1]));
             set(layer, "b", get(kerasLayer, "bias", w[1]));

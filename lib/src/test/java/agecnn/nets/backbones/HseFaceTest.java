@@ -6,6 +6,7 @@ import agecnn.testing.Nets;
 import agecnn.testing.TestWeights;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -68,5 +70,24 @@ class HseFaceTest {
         assertEquals(0, pooled.getDouble(0, 0), 0, "a channel ReLU6 holds at 0");
         assertEquals(10.7916, feats.sumNumber().doubleValue(), 1e-3, "sum of the feats layer");
         assertEquals(0.107759, feats.getDouble(0, 4), 1e-5, "feats unit 4");
+    }
+
+    /** Its age head as a years head: ages 1-99 are its own outputs, ages 100-120 share its age 99 (exact). */
+    @Test
+    void itsAgeHeadBecomesAYearsHeadOutputJForAgeJPlusOne() {
+        INDArray kernel = Nd4j.rand(DataType.FLOAT, 256, 100), bias = Nd4j.rand(DataType.FLOAT, 100);
+        Map<String, INDArray> y = HseFace.yearsHead(kernel, bias);
+        assertArrayEquals(new long[] {256, 120}, y.get("kernel").shape());
+        assertEquals(kernel.getColumn(1), y.get("kernel").getColumn(0), "age 1");
+        assertEquals(kernel.getColumn(99), y.get("kernel").getColumn(98), "age 99");
+        assertEquals(bias.getDouble(37), y.get("bias").getDouble(36), 0, "age 37");
+        for (int age = 100; age <= 120; age++) {
+            assertEquals(kernel.getColumn(99), y.get("kernel").getColumn(age - 1), "age " + age);
+            assertEquals(bias.getDouble(99) - Math.log(21), y.get("bias").getDouble(age - 1), 1e-6, "age " + age + " (float32 bias)");
+        }
+        // the 21 years past 99 together start with the weight age 99 has: 21 exp(b - ln 21) = exp(b)
+        double past = 0;
+        for (int age = 100; age <= 120; age++) past += Math.exp(y.get("bias").getDouble(age - 1));
+        assertEquals(Math.exp(bias.getDouble(99)), past, 1e-5);
     }
 }
