@@ -57,7 +57,15 @@ public final class Predictions {
 
     /** Accuracy and loss of the examples at these positions. */
     public static double[] accuracyAndLoss(ComputationGraph net, Examples examples, int[] positions, int batchSize) {
-        float[][] p = probabilities(net, examples, positions, batchSize);
+        return accuracyAndLoss(x -> net.outputSingle(false, x), examples, positions, batchSize);
+    }
+
+    /**
+     * The same for any model's outputs (e.g. an ensemble's {@link SavedModel#output}, the mean of
+     * its members' outputs without mirror images, to compare with its members' validation scores).
+     */
+    public static double[] accuracyAndLoss(UnaryOperator<INDArray> model, Examples examples, int[] positions, int batchSize) {
+        float[][] p = probabilities(model, examples, positions, batchSize);
         int[] allBins = examples.bins(), allAges = examples.ages();
         int[] bins = new int[positions.length], ages = new int[positions.length];
         for (int k = 0; k < positions.length; k++) {

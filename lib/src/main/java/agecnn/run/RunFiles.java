@@ -126,6 +126,28 @@ public final class RunFiles {
         return m;
     }
 
+    /** The ensemble's entry in metrics.json (and in its saved info): its members, its validation and test scores. */
+    public static Map<String, Object> metrics(EnsembleScore s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("members", s.members());
+        m.put("test_accuracy", s.test().accuracy());
+        m.put("test_one_off", s.test().oneOffAccuracy());
+        m.put("test_mae_years", s.test().maeYears());
+        Metrics.Intervals ci = s.test().intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
+        m.put("test_loss", s.testLoss());
+        m.put("test_macro_f1", s.test().macroF1());
+        m.put("test_images", s.test().count());
+        m.put("val_accuracy", s.valAccuracy());
+        m.put("val_loss", s.valLoss());
+        m.put("score_seconds", s.seconds());
+        m.put("input_px", s.imageSize());
+        m.put("backbone", "ensemble of " + String.join(" + ", s.members()));
+        return m;
+    }
+
     private static List<Double> interval(Metrics.Interval i) {
         return List.of(Metrics.round(i.low(), 4), Metrics.round(i.high(), 4));
     }
