@@ -82,6 +82,9 @@ public final class SavedModel {
      */
     public static SavedModel ensemble(String name, List<SavedModel> members) {
         if (members.size() < 2) throw new IllegalArgumentException("an ensemble needs at least two members, got " + members.size());
+        for (SavedModel m : members) {
+            if (m.info().binAges() == null) throw new IllegalArgumentException("member '" + m.info().name() + "' carries no bin ages");
+        }
         ModelInfo first = members.get(0).info();
         int size = 0;
         double[] binAges = new double[first.binAges().length];

@@ -60,12 +60,22 @@ public final class RunFiles {
      */
     public Path saveMetrics(String profile, String bestModel, int testImages, Map<String, Object> models,
                             Map<String, String> notTrained) throws IOException {
+        return saveMetrics(profile, bestModel, testImages, models, null, notTrained);
+    }
+
+    /**
+     * The same with the ensemble's entry ({@link #metrics(EnsembleScore)}) under {@code ensemble},
+     * beside {@code models} (which holds the trained models only), when there is one.
+     */
+    public Path saveMetrics(String profile, String bestModel, int testImages, Map<String, Object> models, Map<String, Object> ensemble,
+                            Map<String, String> notTrained) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run_id", runDir.getFileName().toString());
         root.put("profile", profile);
         root.put("best_model", bestModel);
         root.put("test_images", testImages);
         root.put("models", models);
+        if (ensemble != null) root.put("ensemble", ensemble);
         if (!notTrained.isEmpty()) root.put("not_trained", notTrained);
         Path json = metricsJson();
         String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);

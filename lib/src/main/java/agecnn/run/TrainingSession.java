@@ -353,15 +353,14 @@ public final class TrainingSession {
         files.saveBest(bestName());
         Map<String, Object> models = new LinkedHashMap<>();
         scores.forEach((name, s) -> models.put(name, RunFiles.metrics(s, engines.get(name))));
-        if (ensemble != null) models.put(ENSEMBLE, RunFiles.metrics(ensemble));
         return files.saveMetrics(settings.profile().name().toLowerCase(), bestName(), data.split().files(Split.TEST).size(), models,
-                unavailable());
+                ensemble == null ? null : RunFiles.metrics(ensemble), unavailable());
     }
 
-    /** Facts for run.json: per model its test scores and time (the ensemble's too), and which model is best. */
+    /** Facts for run.json: per model its test scores and time, the ensemble's under "ensemble", and which model is best. */
     public void record(RunRecord record) {
         scores.forEach((name, s) -> record.put("model", name, RunFiles.metrics(s, engines.get(name))));
-        if (ensemble != null) record.put("model", ENSEMBLE, RunFiles.metrics(ensemble));
+        if (ensemble != null) RunFiles.metrics(ensemble).forEach((k, v) -> record.put("ensemble", k, v));
         if (!scores.isEmpty()) record.put("model", "best", bestName());
         unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
     }

@@ -42,11 +42,8 @@ class ModelNotebookIT {
         metrics = new JsonParser().parse(Files.readString(RUN_DIR.resolve("metrics.json"))).getAsJsonObject();
     }
 
-    /** The models trained (metrics.json's models but the ensemble). */
     static Set<String> trained() {
-        Set<String> m = new TreeSet<>(metrics.getAsJsonObject("models").keySet());
-        m.remove(TrainingSession.ENSEMBLE);
-        return m;
+        return new TreeSet<>(metrics.getAsJsonObject("models").keySet());
     }
 
     /** The trained model with the best validation accuracy (the earlier in MODELS among equals). */
@@ -66,8 +63,8 @@ class ModelNotebookIT {
      */
     @Test
     void theEnsembleOfBothModelsIsSavedAndScored() throws IOException {
-        JsonObject e = metrics.getAsJsonObject("models").getAsJsonObject(TrainingSession.ENSEMBLE);
-        assertNotNull(e, "metrics.json has the ensemble: " + metrics.getAsJsonObject("models").keySet());
+        JsonObject e = metrics.getAsJsonObject(TrainingSession.ENSEMBLE);
+        assertNotNull(e, "metrics.json has the ensemble: " + metrics.keySet());
         List<String> members = new java.util.ArrayList<>();
         e.getAsJsonArray("members").forEach(m -> members.add(m.getAsString()));
         assertEquals(trained(), new TreeSet<>(members));
@@ -187,7 +184,7 @@ class ModelNotebookIT {
         Table scores = Table.read().csv(CsvReadOptions.builder(csv.toFile())
                 .columnTypes(ScoreTable.table(List.of()).typeArray()).tableName("scores"));
         String best = metrics.get("best_model").getAsString(), trainedBest = bestTrained();
-        JsonObject e = metrics.getAsJsonObject("models").getAsJsonObject(TrainingSession.ENSEMBLE);
+        JsonObject e = metrics.getAsJsonObject(TrainingSession.ENSEMBLE);
         List<String> members = new java.util.ArrayList<>();
         e.getAsJsonArray("members").forEach(m -> members.add(m.getAsString()));
         NotebooksIT.assertEndsWithFindings(RUN_DIR, "04_model", Findings.training(scores, trainedBest, best.equals(trainedBest)) + "\n"

@@ -67,7 +67,10 @@ class EnsembleSessionTest {
         String expected = e.valAccuracy() > bestVal ? TrainingSession.ENSEMBLE : session.best().name();
         assertEquals(expected, session.bestName());
         assertArrayEquals(Files.readAllBytes(session.modelFile(expected)), Files.readAllBytes(tmp.resolve("run/models/best.zip")));
-        assertTrue(Files.readString(tmp.resolve("run/metrics.json")).contains("\"ensemble\": {"), "metrics.json has the ensemble");
+        var metrics = com.google.gson.JsonParser.parseString(Files.readString(tmp.resolve("run/metrics.json"))).getAsJsonObject();
+        assertEquals(java.util.Set.of("baseline", "mobilenet"), metrics.getAsJsonObject("models").keySet(), "models: the trained ones");
+        assertEquals(e.test().accuracy(), metrics.getAsJsonObject("ensemble").get("test_accuracy").getAsDouble(), 0.0);
+        assertEquals(expected, metrics.get("best_model").getAsString());
 
         // the same run folder with ENSEMBLE=0: the models resume from their checkpoints, no ensemble, the old file removed
         PreparedData same = TinyData.scrubbed(tmp, 3, 1, 1, 1, settings("0"));   // the same images and split, rewritten
