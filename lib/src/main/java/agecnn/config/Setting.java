@@ -82,6 +82,9 @@ public enum Setting {
     TRAINABLE_BLOCKS(Group.TRAINING,
             "how many of a pretrained backbone's last blocks train with the head (`faceresnet`: 4 of its 15 units unless given)",
             "1 / 7 / 1 by profile"),
+    ENSEMBLE(Group.TRAINING,
+            "04_model: how many of the trained models, the best by validation accuracy, make up the ensemble saved as `models/ensemble.zip` (their probabilities averaged, each model at its own input size); 0 = none; made only when at least two models trained",
+            "2"),
 
     PROJECT_DIR(Group.PATHS,
             "the project root (set by the launcher in the kernel spec and for `predict`)",

@@ -52,7 +52,7 @@ public final class Settings {
     public record Training(List<String> models, int epochs, int epochImages, int batchSize, double learningRate, double lrDecay,
                            int patience, boolean augment, double labelSpread, double mixup, int featureViews,
                            int transferImageSize, int trainableBlocks, boolean trainableBlocksGiven, HeadKind ageHead,
-                           double ageSigma) {}
+                           double ageSigma, int ensemble) {}
 
     /**
      * Where things are.
@@ -86,7 +86,8 @@ public final class Settings {
         this.data = new Data(b.utkfaceDir, b.imageSize, b.maxPerBin);
         this.split = new Split(b.splitFile, b.splitProtocol, profile.balancedTrain, profile.balancedVal, profile.balancedTest);
         this.training = new Training(List.copyOf(b.models), b.epochs, b.epochImages, b.batchSize, b.learningRate, b.lrDecay, b.patience,
-                b.augment, b.labelSpread, b.mixup, b.featureViews, b.transferImageSize, b.trainableBlocks, b.trainableBlocksGiven, b.ageHead, b.ageSigma);
+                b.augment, b.labelSpread, b.mixup, b.featureViews, b.transferImageSize, b.trainableBlocks, b.trainableBlocksGiven, b.ageHead, b.ageSigma,
+                b.ensemble);
         this.paths = new Paths(b.projectDir, b.runDir, b.weightsDir, b.model, b.runId);
         this.spark = new Spark(b.sparkMaster, b.sparkAveraging);
     }
@@ -182,6 +183,7 @@ public final class Settings {
         b.transferImageSize(positiveInt(get, Setting.TRANSFER_IMAGE_SIZE, b.transferImageSize));
         if (get.apply(Setting.TRAINABLE_BLOCKS) != null) b.trainableBlocks(nonNegativeInt(get, Setting.TRAINABLE_BLOCKS, 0));
         b.labelSpread(nonNegativeDouble(get, Setting.LABEL_SPREAD, b.labelSpread));
+        b.ensemble(nonNegativeInt(get, Setting.ENSEMBLE, b.ensemble));
         b.mixup(nonNegativeDouble(get, Setting.MIXUP, b.mixup));
         String head = get.apply(Setting.AGE_HEAD);
         if (head != null) b.ageHead(parseHead(head));
@@ -226,6 +228,7 @@ public final class Settings {
             case FEATURE_VIEWS -> Integer.toString(training.featureViews());
             case TRANSFER_IMAGE_SIZE -> Integer.toString(training.transferImageSize());
             case TRAINABLE_BLOCKS -> Integer.toString(training.trainableBlocks());
+            case ENSEMBLE -> training.ensemble() == 0 ? "0 (none)" : Integer.toString(training.ensemble());
             case PROJECT_DIR -> paths.projectDir().toString();
             case RUN_DIR -> paths.runDir().toString();
             case RUN_ID -> paths.runId() == null ? "(none)" : paths.runId();
@@ -260,6 +263,7 @@ public final class Settings {
         private List<String> models;
         private int epochs, epochImages, batchSize, patience, featureViews, transferImageSize, trainableBlocks;
         private boolean trainableBlocksGiven;
+        private int ensemble = 2;
         private double learningRate = 1e-3, lrDecay = 0.85, labelSpread = 0, mixup = 0;
         private boolean augment = true;
         private HeadKind ageHead = HeadKind.AUTO;
@@ -303,6 +307,7 @@ public final class Settings {
             transferImageSize = t.transferImageSize();
             trainableBlocks = t.trainableBlocks();
             trainableBlocksGiven = t.trainableBlocksGiven();
+            ensemble = t.ensemble();
             runDir = s.paths.runDir();
             weightsDir = s.paths.weightsDir();
             model = s.paths.model();
@@ -359,6 +364,8 @@ public final class Settings {
         public Builder ageHead(HeadKind v) { ageHead = Objects.requireNonNull(v, "age head"); return this; }
         public Builder ageSigma(double v) { ageSigma = nonNegative(Setting.AGE_SIGMA, v); return this; }
         public Builder featureViews(int v) { featureViews = positive(Setting.FEATURE_VIEWS, v); return this; }
+        /** Members of 04's ensemble ({@code ENSEMBLE}); 0 = none. */
+        public Builder ensemble(int v) { ensemble = nonNegative(Setting.ENSEMBLE, v); return this; }
         public Builder transferImageSize(int v) { transferImageSize = positive(Setting.TRANSFER_IMAGE_SIZE, v); return this; }
         /** TRAINABLE_BLOCKS given: then it holds for every backbone, else a backbone may have its own number. */
         public Builder trainableBlocks(int v) {

@@ -96,7 +96,15 @@ public final class Predictions {
      * ({@link AgeHead#toBins}): the loss is the cross-entropy of the true bins, so heads compare.
      */
     public static double[] accuracyAndLoss(ComputationGraph net, AgeHead head, Examples examples, int[] positions, int batchSize) {
-        float[][] p = probabilities(net, head, examples, positions, batchSize);
+        return accuracyAndLoss(x -> head.toBins(net.outputSingle(false, x)), examples, positions, batchSize);
+    }
+
+    /**
+     * The same for any model's bin probabilities (e.g. an ensemble's {@link SavedModel#output}, the
+     * mean of its members' outputs without mirror images, to compare with its members' validation scores).
+     */
+    public static double[] accuracyAndLoss(UnaryOperator<INDArray> model, Examples examples, int[] positions, int batchSize) {
+        float[][] p = probabilities(model, examples, positions, batchSize);
         int[] allBins = examples.bins(), allAges = examples.ages();
         int[] bins = new int[positions.length], ages = new int[positions.length];
         for (int k = 0; k < positions.length; k++) {

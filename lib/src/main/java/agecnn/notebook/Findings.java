@@ -159,11 +159,30 @@ public final class Findings {
 
     /** Each model's test scores, the best, and how far each is from the best published figures. */
     public static String training(agecnn.run.TrainingSession session) {
-        return training(session.scores(), session.best().name());
+        String best = session.best().name(), saved = session.bestName();
+        String text = training(session.scores(), best, saved.equals(best));
+        var e = session.ensembleScore();
+        if (e.isEmpty()) return text;
+        return text + "\n" + ensemble(e.get().members(), e.get().imageSize(), e.get().valAccuracy(), e.get().test().accuracy(),
+                e.get().test().oneOffAccuracy(), e.get().test().maeYears(), saved.equals(e.get().name()), best);
+    }
+
+    /** The ensemble's line: its members, its scores, and whether it or {@code bestTrained} is best.zip. */
+    static String ensemble(List<String> members, int imageSize, double val, double test, double oneOff, double mae, boolean savedAsBest,
+                           String bestTrained) {
+        return f("The ensemble of %s (%d px): %s on the validation images, test accuracy %s, one-off %s, MAE %.2f years; %s.",
+                String.join(" + ", members), imageSize, pct(val), pct(test), pct(oneOff), mae,
+                savedAsBest ? "its validation accuracy is the highest, so it is saved as best.zip"
+                        : "its validation accuracy is not above " + bestTrained + "'s, which stays best.zip");
     }
 
     /** @param scores the scores table ({@link agecnn.run.ScoreTable}) */
     static String training(Table scores, String best) {
+        return training(scores, best, true);
+    }
+
+    /** @param savedAsBest whether {@code best} is the model saved as best.zip (not when an ensemble beats it) */
+    static String training(Table scores, String best, boolean savedAsBest) {
         Table t = PeerTargets.compare(scores);
         int targets = t.rowCount() - scores.rowCount();
         int mae = argBest(t, targets, "test_mae_years", false);
@@ -183,8 +202,8 @@ public final class Findings {
         int b = 0;
         while (b < scores.rowCount() && !scores.getString(b, "model").equals(best)) b++;
         if (b == scores.rowCount()) throw new IllegalArgumentException("the best model '" + best + "' is not in the scores");
-        return sb.append(f("Best by validation accuracy (saved as best.zip): %s, %s on the validation images and %s on the test images.",
-                best, pct(scores.doubleColumn("val_accuracy").getDouble(b)), pct(scores.doubleColumn("test_accuracy").getDouble(b)))).toString();
+        return sb.append(f("Best by validation accuracy%s: %s, %s on the validation images and %s on the test images.",
+                savedAsBest ? " (saved as best.zip)" : " of the models trained", best, pct(scores.doubleColumn("val_accuracy").getDouble(b)), pct(scores.doubleColumn("test_accuracy").getDouble(b)))).toString();
     }
 
     private static String bestTarget(Table t, int targets, String column, boolean higher) {

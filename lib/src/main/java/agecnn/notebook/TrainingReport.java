@@ -47,7 +47,7 @@ public final class TrainingReport {
     public static void save(TrainingSession session, Settings settings) throws IOException {
         Path metrics = session.save();
         session.record(Notebook.record(settings));
-        System.out.println("best model: " + session.best().name() + ", saved as " + settings.paths().runDir().resolve("models/best.zip")
+        System.out.println("best model: " + session.bestName() + ", saved as " + settings.paths().runDir().resolve("models/best.zip")
                 + "; metrics in " + metrics);
     }
 }

@@ -60,12 +60,22 @@ public final class RunFiles {
      */
     public Path saveMetrics(String profile, String bestModel, int testImages, Map<String, Object> models,
                             Map<String, String> notTrained) throws IOException {
+        return saveMetrics(profile, bestModel, testImages, models, null, notTrained);
+    }
+
+    /**
+     * The same with the ensemble's entry ({@link #metrics(EnsembleScore)}) under {@code ensemble},
+     * beside {@code models} (which holds the trained models only), when there is one.
+     */
+    public Path saveMetrics(String profile, String bestModel, int testImages, Map<String, Object> models, Map<String, Object> ensemble,
+                            Map<String, String> notTrained) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("run_id", runDir.getFileName().toString());
         root.put("profile", profile);
         root.put("best_model", bestModel);
         root.put("test_images", testImages);
         root.put("models", models);
+        if (ensemble != null) root.put("ensemble", ensemble);
         if (!notTrained.isEmpty()) root.put("not_trained", notTrained);
         Path json = metricsJson();
         String text = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root);
@@ -123,6 +133,28 @@ public final class RunFiles {
         m.put("input_px", s.imageSize());
         m.put("backbone", s.title());
         if (engine != null) m.put("engine", engine);
+        return m;
+    }
+
+    /** The ensemble's entry in metrics.json (and in its saved info): its members, its validation and test scores. */
+    public static Map<String, Object> metrics(EnsembleScore s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("members", s.members());
+        m.put("test_accuracy", s.test().accuracy());
+        m.put("test_one_off", s.test().oneOffAccuracy());
+        m.put("test_mae_years", s.test().maeYears());
+        Metrics.Intervals ci = s.test().intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
+        m.put("test_loss", s.testLoss());
+        m.put("test_macro_f1", s.test().macroF1());
+        m.put("test_images", s.test().count());
+        m.put("val_accuracy", s.valAccuracy());
+        m.put("val_loss", s.valLoss());
+        m.put("score_seconds", s.seconds());
+        m.put("input_px", s.imageSize());
+        m.put("backbone", "ensemble of " + String.join(" + ", s.members()));
         return m;
     }
 

@@ -51,7 +51,9 @@ import java.util.Map;
  * normalization at a tenth of its learning rate, {@link agecnn.nets.backbones.Backbone#learningRateDivisor}), scores
  * it on the test set, saves it as {@code RUN_DIR/models/<name>.zip}, and writes the scores table
  * ({@code scores.csv}), {@code metrics.json} and the best model ({@code models/best.zip}, by
- * validation accuracy). Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
+ * validation accuracy). With {@code ENSEMBLE} above 1 and at least two models trained, the best of
+ * them (by validation accuracy) also make an ensemble, {@code models/ensemble.zip} ({@link #ensemble()}),
+ * which becomes best.zip when its validation accuracy is higher than every model's. Checkpoints go to {@code RUN_DIR/checkpoints/<name>/}, so running the
  * notebook again with the same RUN_DIR resumes an interrupted model.
  *
  * <p>Where the epochs run is the session's {@link EpochFitter}: this machine unless
@@ -89,6 +91,13 @@ public final class TrainingSession {
     private final Map<Integer, TensorCache> caches = new HashMap<>();
     private final Map<String, Boolean> featuresFit = new HashMap<>();
     private final Map<String, Integer> ageOf = new HashMap<>();
+    /** The ensemble once made ({@link #ensemble()}); null before, or when none is made. */
+    private EnsembleScore ensemble;
+    /** Why no ensemble was made, once {@link #ensemble()} has decided; null otherwise. */
+    private String noEnsemble;
+
+    /** The ensemble's model name, and its file {@code models/ensemble.zip}. */
+    public static final String ENSEMBLE = "ensemble";
 
     /** A model ready to train, or why it cannot be. */
     private record Prepared(String name, String title, int imageSize, String weightsFrom, ComputationGraph baseline, TransferNet transfer,
@@ -241,6 +250,89 @@ public final class TrainingSession {
         return scores.values().stream().map(ModelScore::history).toList();
     }
 
+    /**
+     * Makes the ensemble of the {@code ENSEMBLE} trained models with the best validation accuracy
+     * (all of them when fewer; the earlier in MODELS among equals), once: their saved files as one
+     * model ({@link SavedModel#ensemble}), scored on the validation set the way the trainer scores
+     * a model (outputs without mirror images, {@link Predictions#accuracyAndLoss}) and on the test
+     * set as every saved model is ({@link SavedModel#predict}), saved as {@code models/ensemble.zip}
+     * with those scores. None with {@code ENSEMBLE=0} or fewer than two trained models; then an
+     * ensemble.zip left in the folder by an earlier run is removed, as it is not made of this
+     * run's models. Returns the members' and the ensemble's scores side by side (no rows when none
+     * was made; {@link #ensembleScore()} and the progress line say why).
+     */
+    public Table ensemble() throws IOException {
+        if (ensemble == null && noEnsemble == null) makeEnsemble();
+        Table t = Table.create("ensemble", StringColumn.create("model"), IntColumn.create("input_px"), DoubleColumn.create("val_accuracy"),
+                DoubleColumn.create("test_accuracy"), DoubleColumn.create("test_one_off"), DoubleColumn.create("test_mae_years"),
+                StringColumn.create("best_zip"));
+        if (ensemble == null) return t;
+        String best = bestName();
+        for (String m : ensemble.members()) {
+            ModelScore s = scores.get(m);
+            ensembleRow(t, m, s.imageSize(), s.history().best().valAccuracy(), s.test(), best);
+        }
+        ensembleRow(t, ENSEMBLE, ensemble.imageSize(), ensemble.valAccuracy(), ensemble.test(), best);
+        return t;
+    }
+
+    private static void ensembleRow(Table t, String name, int size, double val, Metrics test, String best) {
+        t.stringColumn("model").append(name);
+        t.intColumn("input_px").append(size);
+        t.doubleColumn("val_accuracy").append(Metrics.round(val, 4));
+        t.doubleColumn("test_accuracy").append(Metrics.round(test.accuracy(), 4));
+        t.doubleColumn("test_one_off").append(Metrics.round(test.oneOffAccuracy(), 4));
+        t.doubleColumn("test_mae_years").append(Metrics.round(test.maeYears(), 2));
+        t.stringColumn("best_zip").append(name.equals(best) ? "*" : "");
+    }
+
+    /** The ensemble's scores once made, else empty (not yet made, or none: see {@link #ensemble()}). */
+    public java.util.Optional<EnsembleScore> ensembleScore() {
+        return java.util.Optional.ofNullable(ensemble);
+    }
+
+    private void makeEnsemble() throws IOException {
+        int k = settings.training().ensemble();
+        Path file = modelFile(ENSEMBLE);
+        if (k < 2 || scores.size() < 2) {
+            noEnsemble = k == 0 ? "ENSEMBLE=0" : k == 1 ? "ENSEMBLE=1 (an ensemble needs at least two models)"
+                    : scores.size() + " model" + (scores.size() == 1 ? "" : "s") + " trained (an ensemble needs at least two)";
+            if (Files.deleteIfExists(file)) noEnsemble += "; removed " + file + ", left by an earlier run";
+            progress.line("[" + ENSEMBLE + "] none: " + noEnsemble);
+            return;
+        }
+        long start = System.nanoTime();
+        List<ModelScore> ranked = new ArrayList<>(scores.values());
+        // stable: among equal validation accuracies the earlier model of MODELS comes first
+        ranked.sort((a, b) -> Double.compare(b.history().best().valAccuracy(), a.history().best().valAccuracy()));
+        List<String> names = ranked.subList(0, Math.min(k, ranked.size())).stream().map(ModelScore::name).toList();
+        List<SavedModel> members = new ArrayList<>();
+        for (String n : names) members.add(SavedModel.load(modelFile(n)));
+        SavedModel model = SavedModel.ensemble(ENSEMBLE, members);
+        int size = model.info().imageSize();
+        ImageExamples val = examples(Split.VAL, size), test = examples(Split.TEST, size);
+        double[] va = Predictions.accuracyAndLoss(model::output, val, agecnn.tensors.Examples.range(0, val.size()), PREDICT_BATCH);
+        // as 05 scores it: the members' own expected ages (a years member's is its mean over years), averaged
+        Predictions.Readings read = Predictions.readings(model, test, PREDICT_BATCH, model.info().binAges());
+        float[][] probs = read.probabilities();
+        Metrics m = Metrics.withExpectedAges(test.bins(), test.ages(), probs, read.expectedAges());
+        ensemble = new EnsembleScore(ENSEMBLE, names, size, va[0], va[1], m, Predictions.loss(probs, test.bins()),
+                (System.nanoTime() - start) / 1e9);
+        model.withMetrics(RunFiles.metrics(ensemble)).save(file);
+        progress.line(String.format("[%s] %s at %d px: validation accuracy %.4f; test: %s; saved %s", ENSEMBLE, String.join(" + ", names),
+                size, va[0], m, file));
+    }
+
+    /**
+     * The name of the model saved as best.zip: the trained model with the best validation accuracy
+     * ({@link #best()}), or the ensemble when it has been made and its validation accuracy is
+     * higher still (higher, not equal: as between epochs, the earlier candidate keeps an equal score).
+     */
+    public String bestName() {
+        ModelScore b = best();
+        return ensemble != null && ensemble.valAccuracy() > b.history().best().valAccuracy() ? ENSEMBLE : b.name();
+    }
+
     /** The trained model with the best validation accuracy. */
     public ModelScore best() {
         return scores.values().stream().max((a, b) -> Double.compare(a.history().best().valAccuracy(), b.history().best().valAccuracy()))
@@ -256,20 +348,25 @@ public final class TrainingSession {
         return files.model(name);
     }
 
-    /** Writes scores.csv, metrics.json and models/best.zip; returns metrics.json. */
+    /**
+     * Writes scores.csv, metrics.json and models/best.zip (the ensemble is made first, if it is
+     * to be and has not been: {@link #ensemble()}); returns metrics.json.
+     */
     public Path save() throws IOException {
+        ensemble();
         files.saveScores(scores());
-        files.saveBest(best().name());
+        files.saveBest(bestName());
         Map<String, Object> models = new LinkedHashMap<>();
         scores.forEach((name, s) -> models.put(name, RunFiles.metrics(s, engines.get(name))));
-        return files.saveMetrics(settings.profile().name().toLowerCase(), best().name(), data.split().files(Split.TEST).size(), models,
-                unavailable());
+        return files.saveMetrics(settings.profile().name().toLowerCase(), bestName(), data.split().files(Split.TEST).size(), models,
+                ensemble == null ? null : RunFiles.metrics(ensemble), unavailable());
     }
 
-    /** Facts for run.json: per model its test scores and time, and which model is best. */
+    /** Facts for run.json: per model its test scores and time, the ensemble's under "ensemble", and which model is best. */
     public void record(RunRecord record) {
         scores.forEach((name, s) -> record.put("model", name, RunFiles.metrics(s, engines.get(name))));
-        if (!scores.isEmpty()) record.put("model", "best", best().name());
+        if (ensemble != null) RunFiles.metrics(ensemble).forEach((k, v) -> record.put("ensemble", k, v));
+        if (!scores.isEmpty()) record.put("model", "best", bestName());
         unavailable().forEach((name, why) -> record.put("model", name, Map.of("not_trained", why)));
     }
 

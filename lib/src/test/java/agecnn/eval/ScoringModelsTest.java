@@ -67,6 +67,28 @@ class ScoringModelsTest {
         }
     }
 
+    /** 05 takes an ensemble's file like any model's: listed, scored at its (largest) input size, marked when it is best.zip. */
+    @Test
+    void anEnsembleIsScoredBesideItsMembers() throws IOException {
+        Path small = TinyModels.save(runDir.resolve("models/baseline.zip"), "baseline", 12, 1);
+        Path large = TinyModels.save(runDir.resolve("models/small-cnn.zip"), "small-cnn", 20, 2);
+        agecnn.nets.SavedModel ensemble = agecnn.nets.SavedModel.ensemble("ensemble",
+                List.of(agecnn.nets.SavedModel.load(large), agecnn.nets.SavedModel.load(small)));
+        ensemble.save(runDir.resolve("models/ensemble.zip"));
+        ensemble.save(runDir.resolve("models/best.zip"));
+        RunModels models = RunModels.in(runDir);
+        assertEquals(List.of("baseline", "ensemble", "small-cnn"), List.copyOf(models.models().keySet()));
+        assertEquals("ensemble", models.best());
+        var scored = models.evaluate(data, Split.TEST);
+        Evaluation e = scored.best();
+        assertEquals("ensemble", e.model());
+        assertEquals(20, e.info().imageSize());
+        assertEquals(AgeBins.COUNT, e.metrics().count());
+        var table = scored.comparison();
+        assertEquals(3, table.rowCount());
+        assertTrue(table.stringColumn("backbone").asList().contains("ensemble of small-cnn + baseline"), table.toString());
+    }
+
     @Test
     void heatMapAndGalleryAreDrawn() throws IOException {
         Evaluation ev = Evaluation.of(agecnn.testing.TinyModels.random("baseline", 16, 3), data, Split.TEST);

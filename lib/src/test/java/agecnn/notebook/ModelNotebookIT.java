@@ -5,6 +5,7 @@ import agecnn.config.Profile;
 import agecnn.data.Split;
 import agecnn.nets.SavedModel;
 import agecnn.run.ScoreTable;
+import agecnn.run.TrainingSession;
 import agecnn.tensors.PreparedData;
 import agecnn.tensors.TensorCache;
 import com.google.gson.JsonElement;
@@ -45,6 +46,45 @@ class ModelNotebookIT {
         return new TreeSet<>(metrics.getAsJsonObject("models").keySet());
     }
 
+    /** The trained model with the best validation accuracy (the earlier in MODELS among equals). */
+    static String bestTrained() {
+        String best = null;
+        for (String m : Profile.SMOKE.training.models()) {
+            double v = metrics.getAsJsonObject("models").getAsJsonObject(m).get("val_accuracy").getAsDouble();
+            if (best == null || v > metrics.getAsJsonObject("models").getAsJsonObject(best).get("val_accuracy").getAsDouble()) best = m;
+        }
+        return best;
+    }
+
+    /**
+     * The smoke run trains two models and ENSEMBLE is 2 by default: their ensemble is saved with
+     * both as members, at the larger input size, its scores in metrics.json and in its file, and it
+     * is best.zip exactly when its validation accuracy is above every model's.
+     */
+    @Test
+    void theEnsembleOfBothModelsIsSavedAndScored() throws IOException {
+        JsonObject e = metrics.getAsJsonObject(TrainingSession.ENSEMBLE);
+        assertNotNull(e, "metrics.json has the ensemble: " + metrics.keySet());
+        List<String> members = new java.util.ArrayList<>();
+        e.getAsJsonArray("members").forEach(m -> members.add(m.getAsString()));
+        assertEquals(trained(), new TreeSet<>(members));
+        assertEquals(bestTrained(), members.get(0), "the best by validation accuracy first");
+        SavedModel model = SavedModel.load(RUN_DIR.resolve("models/ensemble.zip"));
+        assertTrue(model.isEnsemble());
+        assertEquals(members, model.members().stream().map(m -> m.info().name()).toList());
+        int largest = members.stream().mapToInt(m -> metrics.getAsJsonObject("models").getAsJsonObject(m).get("input_px").getAsInt()).max().orElseThrow();
+        assertEquals(largest, model.info().imageSize());
+        assertEquals(largest, e.get("input_px").getAsInt());
+        assertEquals(e.get("test_accuracy").getAsDouble(), ((Number) model.info().metrics().get("test_accuracy")).doubleValue(), 1e-9);
+        for (String k : List.of("test_accuracy", "test_one_off", "val_accuracy")) {
+            double v = e.get(k).getAsDouble();
+            assertTrue(v >= 0 && v <= 1, k + " = " + v);
+        }
+        double bestVal = metrics.getAsJsonObject("models").getAsJsonObject(bestTrained()).get("val_accuracy").getAsDouble();
+        assertEquals(e.get("val_accuracy").getAsDouble() > bestVal ? TrainingSession.ENSEMBLE : bestTrained(),
+                metrics.get("best_model").getAsString());
+    }
+
     @Test
     void everySmokeModelIsTrainedAndScoredInMetricsJson() {
         assertEquals(new TreeSet<>(Profile.SMOKE.training.models()), trained(), "the smoke profile's models, all with weights here");
@@ -67,7 +107,8 @@ class ModelNotebookIT {
             assertTrue(epochs >= 1 && epochs <= Profile.SMOKE.training.epochs(), m + " ran " + epochs + " epochs");
             assertEquals(Profile.SMOKE.balancedTest * 12, o.get("test_images").getAsInt());
         }
-        assertTrue(trained().contains(metrics.get("best_model").getAsString()));
+        String best = metrics.get("best_model").getAsString();
+        assertTrue(trained().contains(best) || best.equals(TrainingSession.ENSEMBLE), best);
     }
 
     @Test
@@ -131,7 +172,7 @@ class ModelNotebookIT {
         assertEquals(figures.size(), pngs, "each figure shown once");
         assertTrue(nb.contains("images/s"), "training progress is shown");
         ExecutedNotebook executed = ExecutedNotebook.read(RUN_DIR.resolve("notebooks/04_model.ipynb"));
-        for (String table : List.of("against the targets", "scores", "models", "class weights")) {
+        for (String table : List.of("against the targets", "scores", "models", "class weights", "ensemble")) {
             assertEquals(1, executed.tables(table).size(), "the " + table + " table is shown once, as HTML");
         }
         assertTrue(Files.readString(RUN_DIR.resolve("progress.log")).contains("[baseline] epoch 1/"));
@@ -142,7 +183,13 @@ class ModelNotebookIT {
         Path csv = RUN_DIR.resolve("scores.csv");
         Table scores = Table.read().csv(CsvReadOptions.builder(csv.toFile())
                 .columnTypes(ScoreTable.table(List.of()).typeArray()).tableName("scores"));
-        NotebooksIT.assertEndsWithFindings(RUN_DIR, "04_model", Findings.training(scores, metrics.get("best_model").getAsString()));
+        String best = metrics.get("best_model").getAsString(), trainedBest = bestTrained();
+        JsonObject e = metrics.getAsJsonObject(TrainingSession.ENSEMBLE);
+        List<String> members = new java.util.ArrayList<>();
+        e.getAsJsonArray("members").forEach(m -> members.add(m.getAsString()));
+        NotebooksIT.assertEndsWithFindings(RUN_DIR, "04_model", Findings.training(scores, trainedBest, best.equals(trainedBest)) + "\n"
+                + Findings.ensemble(members, e.get("input_px").getAsInt(), e.get("val_accuracy").getAsDouble(), e.get("test_accuracy").getAsDouble(),
+                e.get("test_one_off").getAsDouble(), e.get("test_mae_years").getAsDouble(), best.equals(TrainingSession.ENSEMBLE), trainedBest));
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.awt.image.BufferedImage;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,35 @@ class PredictCommandTest {
         assertEquals(newer, PredictCommand.parse(new String[]{"x.jpg"}, Map.of(), project).model());
         assertEquals(older, PredictCommand.parse(new String[]{"x.jpg"}, Map.of("MODEL", older.toString()), project).model());
         assertEquals(older, PredictCommand.parse(new String[]{"--model", older.toString(), "x.jpg"}, Map.of(), project).model());
+    }
+
+    /** An ensemble's file is a model like any other: the face made at its input size, its probabilities those of its predict. */
+    @Test
+    void anEnsembleFileIsTakenLikeAnyModel() throws IOException {
+        Path ensemble = project.resolve("reports/run-1/models/ensemble.zip");
+        agecnn.nets.SavedModel e = agecnn.nets.SavedModel.ensemble("ensemble",
+                java.util.List.of(TinyModels.random("a", 16, 1), TinyModels.random("b", 24, 2)));
+        e.save(ensemble);
+        BufferedImage photo = TestImages.noise(64, 64, 3);
+        Path face = TestImages.write(project, "face.png", photo, "png");
+        assertEquals(0, run("--model", ensemble.toString(), "--no-detect", "--top", "12", face.toString()), err.toString());
+        JsonObject line = new JsonParser().parse(lines()[0]).getAsJsonObject();
+        assertEquals("ensemble", line.get("model").getAsString());
+        var top = line.getAsJsonArray("faces").get(0).getAsJsonObject().getAsJsonArray("top");
+        INDArray p = e.predict(agecnn.tensors.TensorCache.batchOf(agecnn.tensors.Resizer.toSquareRgb(photo, 24), 24));
+        for (var t : top) {
+            JsonObject bin = t.getAsJsonObject();
+            int b = agecnn.data.AgeBins.labels().indexOf(bin.get("bin").getAsString());
+            // the JSON rounds probabilities to 4 decimals (Metrics.round)
+            assertEquals(p.getDouble(0, b), bin.get("probability").getAsDouble(), 0.5e-4 + 1e-9, bin.toString());
+        }
+    }
+
+    @Test
+    void aDamagedModelFileExits2NamingIt() throws IOException {
+        Path empty = Files.createFile(project.resolve("ensemble.zip"));
+        assertEquals(2, run("--model", empty.toString(), "a.jpg"));
+        assertTrue(err.toString().contains(empty.toString()), err.toString());
     }
 
     @Test

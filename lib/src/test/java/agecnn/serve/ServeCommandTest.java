@@ -134,4 +134,19 @@ class ServeCommandTest {
         }
         assertTrue(r.err().contains("GET /api/model 200"), "one line per request: " + r.err());
     }
+
+    /** An ensemble's file serves like any model; /api/model names it, its members (as its backbone) and its input size. */
+    @Test
+    void servesAnEnsemble() throws Exception {
+        Path model = tmp.resolve("ensemble.zip");
+        agecnn.nets.SavedModel.ensemble("ensemble", java.util.List.of(TinyModels.random("a", 32, 1), TinyModels.random("b", 16, 2))).save(model);
+        Run r = start(Map.of(), "--port", "0", "--model", model.toString(), "--no-detect", "--workers", "1");
+        try (PredictServer s = r.started().server()) {
+            assertNotNull(s, r.err());
+            var m = Http.get(s.uri(), "/api/model").json();
+            assertEquals("ensemble", m.get("name").getAsString());
+            assertEquals("ensemble of a + b", m.get("backbone").getAsString());
+            assertEquals(32, m.get("input_size").getAsInt());
+        }
+    }
 }

@@ -71,7 +71,7 @@ public final class SparkTrainCommand {
             record.put("spark", "engine", fitter.describe());
             session.record(record);
 
-            System.out.println("best model: " + session.best().name() + "; metrics in " + metrics);
+            System.out.println("best model: " + session.bestName() + "; metrics in " + metrics);
             System.out.println("run folder: " + settings.paths().runDir());
             Path reports = settings.paths().projectDir().resolve("reports");
             if (settings.paths().runDir().getParent().equals(reports)) {
