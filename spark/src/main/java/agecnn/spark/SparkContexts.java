@@ -92,7 +92,8 @@ public final class SparkContexts {
         return opts;
     }
 
-    private static List<String> opensOfThisJvm() {
+    /** This JVM's {@code --add-opens} flags (what spark/java17.args gave it). */
+    static List<String> opensOfThisJvm() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens")).toList();
     }
