@@ -13,6 +13,7 @@ import agecnn.nets.SavedModel;
 import agecnn.nets.StudyCnn;
 import agecnn.nets.weights.WeightFile;
 import agecnn.notebook.ProcessRun;
+import agecnn.run.RunModels;
 import agecnn.run.TrainingSession;
 import agecnn.tensors.ImageExamples;
 import agecnn.tensors.PreparedData;
@@ -284,6 +285,10 @@ class ClusterIT {
             assertEquals(CLUSTER_EPOCHS + 1, Files.readAllLines(clusterRun.resolve("checkpoints").resolve(m).resolve("history.csv")).size());
         }
         assertNoScratch(clusterRun);
+        // notebook 05 finds the run's models as it finds a local run's
+        RunModels found = RunModels.in(clusterRun);
+        assertEquals(new TreeSet<>(models), new TreeSet<>(found.models().keySet()));
+        assertTrue(models.contains(found.best()), found.toString());
     }
 
     /**
