@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * the switch {@link FastPath#enable()} set holds for them too. An executor of a cluster is a JVM
  * of its own, where no project code runs before the workers build their copies of the network,
  * so it gets the switch as a system property in the same extraJavaOptions; the other half of the
- * work-around, a shim class, comes with the library jar the executors are given
- * ({@code spark.jars}). {@code FAST_PATH=false} on the driver leaves it out.
+ * work-around, a shim class, comes with the application jar the executors are given
+ * (spark-submit's, {@code target/spark/app/agecnn-spark-app.jar}). {@code FAST_PATH=false} on the
+ * driver leaves it out. These are defaults ({@code setIfMissing}): {@code ./agecnn train} passes
+ * the same options to spark-submit as {@code --conf}, which win (docs/spark.md).
  */
 public final class SparkContexts {
 
@@ -92,7 +94,8 @@ public final class SparkContexts {
         return opts;
     }
 
-    private static List<String> opensOfThisJvm() {
+    /** This JVM's {@code --add-opens} flags (what spark/java17.args gave it). */
+    static List<String> opensOfThisJvm() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--add-opens")).toList();
     }

@@ -12,7 +12,11 @@ import agecnn.train.EpochFitter;
 import agecnn.train.EpochStats;
 import agecnn.train.Progress;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Seconds per training epoch of the study's baseline on a real subset, on this machine against
@@ -43,6 +48,25 @@ public final class SparkEpochBench {
     /** CPU time of this process, all threads: what the work cost, whatever else ran on the machine. */
     static double cpuSeconds() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /**
+     * What Spark moved: jobs (one per averaging round), tasks, and the bytes of the tasks' results
+     * (each worker's parameters and updater state, serialized) as Spark's task metrics count them.
+     */
+    static final class Traffic extends SparkListener {
+        final LongAdder jobs = new LongAdder(), tasks = new LongAdder(), resultBytes = new LongAdder();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart e) {
+            jobs.increment();
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd e) {
+            tasks.increment();
+            if (e.taskMetrics() != null) resultBytes.add(e.taskMetrics().resultSize());
+        }
     }
 
     public static void main(String[] a) throws Exception {
@@ -76,7 +100,15 @@ public final class SparkEpochBench {
             try (JavaSparkContext sc = SparkContexts.open(mode, "bench")) {
                 SparkEpochFitter fitter = new SparkEpochFitter(sc, 0, averaging, seed);
                 label = fitter.summary();
+                Traffic traffic = new Traffic();
+                double[] even = new double[12];
+                Arrays.fill(even, 1);
+                long params = StudyCnn.build(size, even, new Adam(1e-3), seed).numParams();
+                sc.sc().addSparkListener(traffic);
                 score = TrainingSession.start(settings, data, progress).trainingOn(fitter).train(StudyCnn.NAME);
+                System.out.printf("Spark: %d jobs (averaging rounds), %d tasks; task results to the driver %d bytes in all, %.0f per round "
+                        + "(%d parameters; parameters and Adam's state are %d bytes a worker)%n", traffic.jobs.sum(), traffic.tasks.sum(),
+                        traffic.resultBytes.sum(), (double) traffic.resultBytes.sum() / Math.max(1, traffic.jobs.sum()), params, params * 3L * Float.BYTES);
             }
         }
         double cpu = cpuSeconds() - cpu0;

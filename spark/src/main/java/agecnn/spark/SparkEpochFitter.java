@@ -1,5 +1,6 @@
 package agecnn.spark;
 
+import agecnn.nets.FastPath;
 import agecnn.train.EpochFitter;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDDLike;
@@ -15,6 +16,8 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -229,6 +232,7 @@ public final class SparkEpochFitter implements EpochFitter {
                 TaskContext task = TaskContext.get();
                 int partition = task == null ? 0 : task.partitionId();
                 Nd4j.getRandom().setSeed(seed * 1_000_003L + iteration * 1_009L + partition);
+                Helpers.report(g);
             }
             conf.setEpochCount(epoch);
         }
@@ -238,6 +242,30 @@ public final class SparkEpochFitter implements EpochFitter {
 
         @Override
         public void postUpdate(org.nd4j.linalg.dataset.api.MultiDataSet minibatch, Model model) {}
+    }
+
+    /**
+     * Says once per JVM and network (in an executor's log, its stderr) whether the worker's copy of
+     * the network has its OneDNN helpers ({@link FastPath#helpersActive}): on a cluster the switch
+     * reaches the executors only through {@code spark.executor.extraJavaOptions}, and this line is
+     * where to see that it did. A network without conv layers (a head on cached backbone outputs)
+     * has no helpers to take.
+     */
+    static final class Helpers {
+        private static final Logger LOG = LoggerFactory.getLogger(Helpers.class);
+        /** The line's start; the cluster tests look for it in the executors' logs. */
+        static final String LINE = "agecnn worker network:";
+        private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private Helpers() {}
+
+        static void report(ComputationGraph g) {
+            String layers = java.util.Arrays.stream(g.getLayers()).map(l -> l.getClass().getSimpleName()).toList().toString();
+            if (!REPORTED.add(layers)) return;
+            String executor = org.apache.spark.SparkEnv.get() == null ? "?" : org.apache.spark.SparkEnv.get().executorId();
+            LOG.info("{} executor {}, {} layers, OneDNN helpers {} ({}={})", LINE, executor, g.getLayers().length,
+                    FastPath.helpersActive(g) ? "on" : "off", FastPath.HELPERS_DISABLE, System.getProperty(FastPath.HELPERS_DISABLE));
+        }
     }
 
     /**
