@@ -290,24 +290,46 @@ public final class Metrics {
         return k == 0 ? Double.NaN : s / k;
     }
 
-    /** bin, support, precision, recall, F1 (rounded to 3 decimals; empty where undefined), then a macro-average row. */
+    /**
+     * bin, support, precision, recall (the bin's exact accuracy), F1, one-off accuracy (rounded to 3
+     * decimals; empty where undefined) and MAE in years (2 decimals) of the images of each true bin,
+     * then a macro-average row (the mean over the bins that have images).
+     */
     public Table perBin() {
         Table t = Table.create("per-bin scores", StringColumn.create("bin"), IntColumn.create("images"),
-                DoubleColumn.create("precision"), DoubleColumn.create("recall"), DoubleColumn.create("f1"));
+                DoubleColumn.create("precision"), DoubleColumn.create("recall"), DoubleColumn.create("f1"),
+                DoubleColumn.create("one_off"), DoubleColumn.create("mae_years"));
+        double oneOffSum = 0, maeSum = 0;
+        int present = 0;
         for (int b = 0; b < AgeBins.COUNT; b++) {
-            int support = 0;
-            for (int p = 0; p < AgeBins.COUNT; p++) support += confusion[b][p];
+            int support = 0, near = 0;
+            double err = 0;
+            for (int i = 0; i < n; i++) {
+                if (trueBins[i] != b) continue;
+                support++;
+                if (nears[i]) near++;
+                err += errors[i];
+            }
             t.stringColumn("bin").append(AgeBins.label(b));
             t.intColumn("images").append(support);
             t.doubleColumn("precision").append(round3(precision(b)));
             t.doubleColumn("recall").append(round3(recall(b)));
             t.doubleColumn("f1").append(round3(f1(b)));
+            t.doubleColumn("one_off").append(support == 0 ? Double.NaN : round3((double) near / support));
+            t.doubleColumn("mae_years").append(support == 0 ? Double.NaN : round(err / support, 2));
+            if (support > 0) {
+                oneOffSum += (double) near / support;
+                maeSum += err / support;
+                present++;
+            }
         }
         t.stringColumn("bin").append("macro");
         t.intColumn("images").append(n);
         t.doubleColumn("precision").append(round3(macroPrecision()));
         t.doubleColumn("recall").append(round3(macroRecall()));
         t.doubleColumn("f1").append(round3(macroF1()));
+        t.doubleColumn("one_off").append(present == 0 ? Double.NaN : round3(oneOffSum / present));
+        t.doubleColumn("mae_years").append(present == 0 ? Double.NaN : round(maeSum / present, 2));
         return t;
     }
 

@@ -3,6 +3,7 @@ package agecnn.eval;
 import agecnn.data.AgeBins;
 import agecnn.nets.AgeHead;
 import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -66,6 +67,21 @@ class MetricsTest {
         assertEquals(2.5 / 4, m.macroRecall(), 1e-12);
         assertEquals((1 + 0.5 + 0 + 1) / 4, m.macroPrecision(), 1e-12);
         assertEquals(13, m.perBin().rowCount());
+    }
+
+    @Test
+    void perBinOneOffAndMaeAreThoseOfEachTrueBinsImages() {
+        Table t = m.perBin();
+        // bin 0: ages 2 and 3 given 2 and 7 (both within one bin); bin 2: age 14 given 24.5 (two bins off)
+        assertEquals(1.0, t.doubleColumn("one_off").getDouble(0), 0);
+        assertEquals(2.0, t.doubleColumn("mae_years").getDouble(0), 0);
+        assertEquals(0.0, t.doubleColumn("one_off").getDouble(2), 0);
+        assertEquals(10.5, t.doubleColumn("mae_years").getDouble(2), 0);
+        assertEquals(0.5, t.doubleColumn("mae_years").getDouble(5), 0);
+        assertTrue(Double.isNaN(t.doubleColumn("mae_years").getDouble(3)), "no image of bin 3");
+        // macro: the mean over bins 0, 1, 2, 5
+        assertEquals(0.75, t.doubleColumn("one_off").getDouble(12), 0);
+        assertEquals(3.25, t.doubleColumn("mae_years").getDouble(12), 0);
     }
 
     @Test
