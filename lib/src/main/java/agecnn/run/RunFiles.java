@@ -110,17 +110,7 @@ public final class RunFiles {
     public static Map<String, Object> metrics(ModelScore s, String engine) {
         EpochStats best = s.history().best();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test_accuracy", s.test().accuracy());
-        m.put("test_one_off", s.test().oneOffAccuracy());
-        m.put("test_mae_years", s.test().maeYears());
-        // how far each could move on another test set drawn the same way (Metrics.intervals95)
-        Metrics.Intervals ci = s.test().intervals95();
-        m.put("test_accuracy_ci95", interval(ci.accuracy()));
-        m.put("test_one_off_ci95", interval(ci.oneOff()));
-        m.put("test_mae_years_ci95", interval(ci.maeYears()));
-        m.put("test_loss", s.testLoss());
-        m.put("test_macro_f1", s.test().macroF1());
-        m.put("test_images", s.test().count());
+        putTestScores(m, s.test(), s.testLoss());
         m.put("val_accuracy", best.valAccuracy());
         m.put("val_loss", best.valLoss());
         m.put("train_accuracy", best.trainAccuracy());
@@ -136,20 +126,25 @@ public final class RunFiles {
         return m;
     }
 
+    /** The test scores of a model or an ensemble, with how far each could move on another test set drawn the same way. */
+    private static void putTestScores(Map<String, Object> m, Metrics test, double testLoss) {
+        m.put("test_accuracy", test.accuracy());
+        m.put("test_one_off", test.oneOffAccuracy());
+        m.put("test_mae_years", test.maeYears());
+        Metrics.Intervals ci = test.intervals95();
+        m.put("test_accuracy_ci95", interval(ci.accuracy()));
+        m.put("test_one_off_ci95", interval(ci.oneOff()));
+        m.put("test_mae_years_ci95", interval(ci.maeYears()));
+        m.put("test_loss", testLoss);
+        m.put("test_macro_f1", test.macroF1());
+        m.put("test_images", test.count());
+    }
+
     /** The ensemble's entry in metrics.json (and in its saved info): its members, its validation and test scores. */
     public static Map<String, Object> metrics(EnsembleScore s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("members", s.members());
-        m.put("test_accuracy", s.test().accuracy());
-        m.put("test_one_off", s.test().oneOffAccuracy());
-        m.put("test_mae_years", s.test().maeYears());
-        Metrics.Intervals ci = s.test().intervals95();
-        m.put("test_accuracy_ci95", interval(ci.accuracy()));
-        m.put("test_one_off_ci95", interval(ci.oneOff()));
-        m.put("test_mae_years_ci95", interval(ci.maeYears()));
-        m.put("test_loss", s.testLoss());
-        m.put("test_macro_f1", s.test().macroF1());
-        m.put("test_images", s.test().count());
+        putTestScores(m, s.test(), s.testLoss());
         m.put("val_accuracy", s.valAccuracy());
         m.put("val_loss", s.valLoss());
         m.put("score_seconds", s.seconds());

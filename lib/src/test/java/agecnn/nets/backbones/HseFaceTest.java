@@ -47,8 +47,8 @@ class HseFaceTest {
      * Node 20) for a fixed pattern image, both fed as the network was trained (BGR minus the ImageNet mean): the global average of the last block, and the
      * network's {@code feats} layer, which becomes the head's dense layer. Both sides compute in
      * float32 through 28 layers with different summation orders; the tolerances are 1e-5 on
-     * single values around 0.02-0.11 and 1e-3 on sums of about 10 (a relative 1e-4), where the
-     * differences seen are under a tenth of that.
+     * single values around 0.02-0.11 and 1e-3 on sums of about 10 (a relative 1e-4); against the
+     * first reference (the same image fed as RGB 0-255) the differences seen were under a tenth of that.
      */
     @Test
     void theRealWeightsGiveWhatTensorFlowJsGivesOnTheSameGraph() throws IOException {
