@@ -1,6 +1,5 @@
 package agecnn.nets;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -27,17 +26,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * AVX-512 CPUs ({@code jit:avx512_core}); on AVX2 it takes {@code simple_nchw}, its scalar
  * reference. There the first pooling of the benchmark CNN (32 x 64 x 64 maps, batch 32) cost
  * 28 ms forward and 42 ms backward, more than the convolutions around it (PyTorch: 7 and under 2).
- * This is a straight loop over the planes, the 2 x 2 windows read in place, the planes split
- * across threads. Backward gives each window's gradient to its first largest input, in reading
- * order (top left, top right, bottom left, bottom right), as OneDNN's workspace and DL4J do: ties
- * are common after a ReLU (windows of zeros). Outputs and gradients equal DL4J's own, bit for bit
- * ({@code MaxPool2x2Test}).
+ * This is a loop over the planes, the 2 x 2 windows read in place from raw memory, the planes
+ * split across threads, without a branch in the inner loop (comparisons become the CPU's max and
+ * bit masks). Backward gives each window's gradient to its first largest input, in reading order
+ * (top left, top right, bottom left, bottom right), as OneDNN's workspace and DL4J do: ties are
+ * common after a ReLU (windows of zeros); it writes every element of the gradient once, so
+ * nothing is cleared first. Outputs and gradients equal DL4J's own, bit for bit
+ * ({@code MaxPool2x2Test}); the branch-free loops were 2-3 times as fast as the first version of
+ * this class, which read through a {@code FloatBuffer} and branched on each comparison.
  *
- * <p>Where OneDNN has its JIT kernel it stays: on AVX-512 its forward pass was several times
- * faster than this loop (2.5 against 34 ms, fastest of 20, on a shared 2-core Xeon), the backward
- * passes even. {@link #neededHere()} says which case this machine is.
+ * <p>Where OneDNN has its JIT kernel it stays ({@link #neededHere()} says which case this machine
+ * is): on AVX-512 its forward pass is faster than this loop (see docs/performance.md).
  */
 public final class MaxPool2x2 implements SubsamplingHelper {
+
+    /**
+     * Raw memory access, as JavaCPP and ND4J themselves use it: the loops below touch each float
+     * once or twice; through JavaCPP's indexer they were no faster than through a
+     * {@code FloatBuffer}. Every address comes from {@link #address}, checked against the buffer.
+     */
+    private static final sun.misc.Unsafe U = unsafe();
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MaxPool2x2 needs sun.misc.Unsafe (module jdk.unsupported)", e);
+        }
+    }
 
     /** The CPU flags OneDNN's {@code avx512_core} needs: its JIT pooling for NCHW comes with them. */
     static final java.util.List<String> AVX512_CORE = java.util.List.of("avx512f", "avx512bw", "avx512vl", "avx512dq");
@@ -105,20 +123,20 @@ public final class MaxPool2x2 implements SubsamplingHelper {
         int n = (int) input.size(0), ch = (int) input.size(1), ho = (int) input.size(2) / 2, wo = (int) input.size(3) / 2;
         INDArray out = ws.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {n, ch, ho, wo}, 'c');
         // read in place, by the input's own strides: a conv layer's output is not always c-ordered
-        FloatBuffer in = input.data().asNioFloat(), o = out.data().asNioFloat();
+        long in = address(input), o = address(out);
         long[] st = input.stride();
-        int sn = (int) st[0], sc = (int) st[1], sy = (int) st[2], sx = (int) st[3], base = (int) input.offset(), outBase = (int) out.offset();
+        long sn = 4 * st[0], sc = 4 * st[1], sy = 4 * st[2], sx = 4 * st[3];
         IntStream.range(0, n * ch).parallel().forEach(p -> {
-            int src = base + (p / ch) * sn + (p % ch) * sc, dst = outBase + p * ho * wo;
+            long src = in + (p / ch) * sn + (p % ch) * sc, dst = o + 4L * p * ho * wo;
             for (int i = 0; i < ho; i++) {
-                int r0 = src + 2 * i * sy, r1 = r0 + sy;
+                long r0 = src + 2 * i * sy, r1 = r0 + sy, d = dst + 4L * i * wo;
                 for (int j = 0; j < wo; j++) {
-                    int c0 = 2 * j * sx;
-                    float m = in.get(r0 + c0), b = in.get(r0 + c0 + sx), c = in.get(r1 + c0), d = in.get(r1 + c0 + sx);
-                    if (b > m) m = b;
-                    if (c > m) m = c;
-                    if (d > m) m = d;
-                    o.put(dst + i * wo + j, m);
+                    long c0 = 2 * j * sx;
+                    // Math.max compiles to the CPU's max instruction, where a comparison and a branch
+                    // would mispredict on real maps (twice as slow); it differs from "the first
+                    // largest" only in the sign of a zero (max(-0, 0) is +0), which changes no result
+                    U.putFloat(d + 4L * j, Math.max(Math.max(U.getFloat(r0 + c0), U.getFloat(r0 + c0 + sx)),
+                            Math.max(U.getFloat(r1 + c0), U.getFloat(r1 + c0 + sx))));
                 }
             }
         });
@@ -134,32 +152,57 @@ public final class MaxPool2x2 implements SubsamplingHelper {
                     : fallback.backpropGradient(input, epsilon, kernel, strides, pad, type, mode, dilation, format, ws);
         }
         int n = (int) input.size(0), ch = (int) input.size(1), h = (int) input.size(2), w = (int) input.size(3), ho = h / 2, wo = w / 2;
-        // zeros: the rows and columns a Truncate pooling leaves out, and the three losers of each window
-        INDArray grad = ws.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[] {n, ch, h, w}, 'c');
-        FloatBuffer in = input.data().asNioFloat(), eps = epsilon.data().asNioFloat(), g = grad.data().asNioFloat();
+        // every element is written below (the three losers of each window and the rows and columns
+        // a Truncate pooling leaves out get zeros), so the gradient need not be cleared first
+        INDArray grad = ws.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[] {n, ch, h, w}, 'c');
+        long in = address(input), eps = address(epsilon), g = address(grad);
         long[] st = input.stride(), se = epsilon.stride();
-        int sn = (int) st[0], sc = (int) st[1], sy = (int) st[2], sx = (int) st[3], base = (int) input.offset();
-        int en = (int) se[0], ec = (int) se[1], ey = (int) se[2], ex = (int) se[3], epsBase = (int) epsilon.offset(), gBase = (int) grad.offset();
+        long sn = 4 * st[0], sc = 4 * st[1], sy = 4 * st[2], sx = 4 * st[3], en = 4 * se[0], ec = 4 * se[1], ey = 4 * se[2], ex = 4 * se[3];
         IntStream.range(0, n * ch).parallel().forEach(p -> {
-            int src = base + (p / ch) * sn + (p % ch) * sc, from = epsBase + (p / ch) * en + (p % ch) * ec, dst = gBase + p * h * w;
+            long src = in + (p / ch) * sn + (p % ch) * sc, from = eps + (p / ch) * en + (p % ch) * ec, dst = g + 4L * p * h * w;
             for (int i = 0; i < ho; i++) {
-                int r0 = src + 2 * i * sy, r1 = r0 + sy;
+                long r0 = src + 2 * i * sy, r1 = r0 + sy, g0 = dst + 8L * i * w, g1 = g0 + 4L * w, e = from + i * ey;
                 for (int j = 0; j < wo; j++) {
-                    int c0 = 2 * j * sx;
-                    // the window's first largest, in reading order; its place in the c-ordered gradient
-                    int at = 2 * i * w + 2 * j;
-                    float m = in.get(r0 + c0);
-                    float v = in.get(r0 + c0 + sx);
-                    if (v > m) { m = v; at = 2 * i * w + 2 * j + 1; }
-                    v = in.get(r1 + c0);
-                    if (v > m) { m = v; at = (2 * i + 1) * w + 2 * j; }
-                    v = in.get(r1 + c0 + sx);
-                    if (v > m) at = (2 * i + 1) * w + 2 * j + 1;
-                    g.put(dst + at, eps.get(from + i * ey + j * ex));
+                    long c0 = 2 * j * sx, q = 8L * j;
+                    float a = U.getFloat(r0 + c0), b = U.getFloat(r0 + c0 + sx), c = U.getFloat(r1 + c0), d = U.getFloat(r1 + c0 + sx);
+                    // the window's first largest, in reading order, as bit masks (no branches: they
+                    // mispredict on real maps); the gradient's bits go to it, zeros to the others
+                    float m = Math.max(Math.max(a, b), Math.max(c, d));
+                    int ma = a == m ? -1 : 0, mb = (b == m ? -1 : 0) & ~ma, mc = (c == m ? -1 : 0) & ~(ma | mb), md = ~(ma | mb | mc);
+                    int v = U.getInt(e + j * ex);
+                    U.putInt(g0 + q, v & ma);
+                    U.putInt(g0 + q + 4, v & mb);
+                    U.putInt(g1 + q, v & mc);
+                    U.putInt(g1 + q + 4, v & md);
+                }
+                if ((w & 1) != 0) {
+                    U.putInt(g0 + 4L * (w - 1), 0);
+                    U.putInt(g1 + 4L * (w - 1), 0);
                 }
             }
+            if ((h & 1) != 0) U.setMemory(dst + 4L * (h - 1) * w, 4L * w, (byte) 0);
         });
         return new Pair<>(new DefaultGradient(), grad);
+    }
+
+    /**
+     * The address of the array's first element (its {@code offset()} into its buffer), after a
+     * check that every element its shape and strides reach lies inside the buffer: the loops read
+     * and write raw memory, where a wrong index would not throw.
+     */
+    private static long address(INDArray a) {
+        long last = a.offset();
+        for (int d = 0; d < a.rank(); d++) {
+            if (a.stride(d) < 0) throw new IllegalArgumentException("MaxPool2x2: negative stride " + Arrays.toString(a.stride()));
+            last += (a.size(d) - 1) * a.stride(d);
+        }
+        // offset() counts from the start of the whole buffer (pointer()), as asNioFloat() does, also
+        // for a view, whose data() reports only its own length()
+        if (a.offset() < 0 || last >= a.data().underlyingLength()) {
+            throw new IllegalArgumentException("MaxPool2x2: shape " + Arrays.toString(a.shape()) + " with strides " + Arrays.toString(a.stride())
+                    + " and offset " + a.offset() + " reaches past its buffer of " + a.data().underlyingLength());
+        }
+        return a.data().pointer().address() + 4L * a.offset();
     }
 
     @Override
