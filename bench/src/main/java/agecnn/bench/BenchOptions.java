@@ -93,10 +93,6 @@ final class BenchOptions {
     @Option(names = "--own-pooling", description = "DL4J's pooling layers on the project's MaxPool2x2 whatever the CPU, for comparison")
     boolean ownPooling;
 
-    @Option(names = "--input-gradient", description = "the first conv layer also computes the image's gradient, as DL4J does "
-            + "(the project's fast path skips it), for comparison")
-    boolean inputGradient;
-
     @Option(names = "--profile", description = "also per-layer (DL4J) and per-op (PyTorch) times")
     boolean profile;
 
@@ -197,7 +193,6 @@ final class BenchOptions {
         if (plain) a.add("--plain");
         if (oneDnnPooling) a.add("--onednn-pooling");
         if (ownPooling) a.add("--own-pooling");
-        if (inputGradient) a.add("--input-gradient");
         if (profile) a.add("--profile");
         if (cache != null) a.addAll(List.of("--cache", cache.name()));
         if (workspace != null) a.addAll(List.of("--workspace", workspace.name()));

@@ -20,20 +20,11 @@ final class Dl4jRun {
 
     private Dl4jRun() {}
 
-    /** "plain", or "onednn" with "+own-pool" (MaxPool2x2) and "+input-grad" (the first conv computes the image's gradient). */
-    static String engine(BenchOptions o, MultiLayerNetwork net) {
-        if (o.plain) return "plain";
-        return "onednn" + (FastPath.pools2x2Fast(net) ? "+own-pool" : "") + (FastPath.skipsInputGradient(net) ? "" : "+input-grad");
-    }
-
     static String run(BenchOptions o) {
         Nd4j.getEnvironment().setMaxThreads(o.threads);
         Nd4j.getRandom().setSeed(o.seed);
-        Supplier<MultiLayerNetwork> make = () -> {
-            MultiLayerNetwork built = o.oneDnnPooling ? FastPath.withoutOwnPooling(BenchCnn.build(o.config()))
-                    : o.ownPooling ? FastPath.withOwnPooling(BenchCnn.build(o.config())) : BenchCnn.build(o.config());
-            return o.inputGradient ? FastPath.withInputGradient(built) : built;
-        };
+        Supplier<MultiLayerNetwork> make = () -> o.oneDnnPooling ? FastPath.withoutOwnPooling(BenchCnn.build(o.config()))
+                : o.ownPooling ? FastPath.withOwnPooling(BenchCnn.build(o.config())) : BenchCnn.build(o.config());
         MultiLayerNetwork net = o.plain ? FastPath.withHelpersDisabled(make) : make.get();
 
         INDArray x = Nd4j.rand(DataType.FLOAT, o.batch, 3, o.size, o.size);
@@ -48,7 +39,7 @@ final class Dl4jRun {
                 "{\"engine\": \"dl4j %s\", \"size\": %d, \"batch\": %d, \"threads\": %d, "
                         + "\"helpers\": %b, \"train_ips\": %.2f, \"infer_ips\": %.2f, \"train_ips_best\": %.2f, "
                         + "\"infer_ips_best\": %.2f, \"peak_rss_mb\": %.1f}",
-                engine(o, net), o.size, o.batch, o.threads, FastPath.helpersActive(net),
+                o.plain ? "plain" : FastPath.pools2x2Fast(net) ? "onednn+own-pool" : "onednn", o.size, o.batch, o.threads, FastPath.helpersActive(net),
                 train[0], infer[0], train[1], infer[1], PeakRss.ofThisProcessMb());
     }
 

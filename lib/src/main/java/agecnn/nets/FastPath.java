@@ -43,8 +43,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * <p>When to call: {@link #enable()} before a network is initialised ({@code init()} makes the
  * layers, and each layer decides then, once, whether it has a helper; {@link Networks#graph} calls
  * it), and {@link #tune} after, which readies the layers for this CPU (the study's 2x2 poolings on
- * {@link MaxPool2x2} where OneDNN's is scalar) and skips the input image's gradient
- * ({@link InputConvHelper}). The model builders do both. A network restored
+ * {@link MaxPool2x2} where OneDNN's is scalar). The model builders do both. A network restored
  * from a file gets its layers then too: {@link #restoreGraph} and {@link #restoreMultiLayer} are
  * the one way the project restores networks (saved models, training checkpoints, the zoo's
  * weights), and do both. Set {@code FAST_PATH=false} (system property or environment variable)
@@ -81,8 +80,7 @@ public final class FastPath {
         for (Layer layer : layers(net)) {
             if (layer instanceof ConvolutionLayer) {
                 convLayers++;
-                Object h = layer.getHelper() instanceof InputConvHelper i ? i.wrapped() : layer.getHelper();
-                if (!(h instanceof MKLDNNConvHelper)) return false;
+                if (!(layer.getHelper() instanceof MKLDNNConvHelper)) return false;
             } else if (layer instanceof SubsamplingLayer) {
                 Object h = layer.getHelper() instanceof MaxPool2x2 m ? m.fallback() : layer.getHelper();
                 if (!(h instanceof MKLDNNSubsamplingHelper)) return false;
@@ -94,76 +92,13 @@ public final class FastPath {
     /**
      * Readies an initialised network's layers for this CPU: where OneDNN pools NCHW with its scalar
      * reference ({@link MaxPool2x2#neededHere()}: CPUs without AVX-512), every pooling layer is
-     * put on {@link MaxPool2x2} ({@link #withOwnPooling}); on every CPU the conv layers that take the
-     * image skip its gradient ({@link #withoutInputGradient}). Idempotent; nothing when
+     * put on {@link MaxPool2x2} ({@link #withOwnPooling}). Idempotent; nothing when
      * {@code FAST_PATH=false}. Call it wherever a network is made or restored.
      *
      * @return the network
      */
     public static <M extends Model> M tune(M net) {
-        withoutInputGradient(net);
         return MaxPool2x2.neededHere() ? withOwnPooling(net) : net;
-    }
-
-    /**
-     * The conv layers that take the network's input (the image) on {@link InputConvHelper}: their
-     * backward pass skips the image's gradient, which training never uses. Such a network returns
-     * no gradient for its input; {@link #withInputGradient} undoes it. Idempotent; nothing when
-     * {@code FAST_PATH=false} or a layer has no OneDNN helper.
-     */
-    public static synchronized <M extends Model> M withoutInputGradient(M net) {
-        if (optedOut() || holdingPlain) return net;
-        for (ConvolutionLayer layer : inputConvLayers(net)) {
-            if (layer.getHelper() instanceof MKLDNNConvHelper oneDnn) setConvHelper(layer, new InputConvHelper(oneDnn));
-        }
-        return net;
-    }
-
-    /** The input's conv layers back on OneDNN's helper alone: the image's gradient computed, as DL4J does (to compare, or to use it). */
-    public static synchronized <M extends Model> M withInputGradient(M net) {
-        for (ConvolutionLayer layer : inputConvLayers(net)) {
-            if (layer.getHelper() instanceof InputConvHelper own) setConvHelper(layer, own.wrapped());
-        }
-        return net;
-    }
-
-    /** Whether a conv layer that takes the network's input skips the input's gradient ({@link InputConvHelper}). */
-    public static boolean skipsInputGradient(Model net) {
-        for (ConvolutionLayer layer : inputConvLayers(net)) if (layer.getHelper() instanceof InputConvHelper) return true;
-        return false;
-    }
-
-    /**
-     * The plain 2-D conv layers (DL4J's {@code ConvolutionLayer} itself, not its subclasses, not
-     * frozen) that are fed by the network's input: a MultiLayerNetwork's first layer, a graph's layer
-     * vertices whose inputs are all input vertices.
-     */
-    static java.util.List<ConvolutionLayer> inputConvLayers(Model net) {
-        java.util.List<Layer> fed = new java.util.ArrayList<>();
-        if (net instanceof MultiLayerNetwork m) {
-            if (m.getnLayers() > 0) fed.add(m.getLayer(0));
-        } else if (net instanceof ComputationGraph g) {
-            GraphVertex[] vertices = g.getVertices();
-            for (GraphVertex v : vertices) {
-                if (!(v instanceof LayerVertex lv) || v.getInputVertices() == null || v.getInputVertices().length == 0) continue;
-                boolean fromInput = true;
-                for (var in : v.getInputVertices()) fromInput &= vertices[in.getVertexIndex()].isInputVertex();
-                if (fromInput) fed.add(lv.getLayer());
-            }
-        } else {
-            throw new IllegalArgumentException("a MultiLayerNetwork or a ComputationGraph, not " + net.getClass().getName());
-        }
-        java.util.List<ConvolutionLayer> convs = new java.util.ArrayList<>();
-        for (Layer l : fed) if (l.getClass() == ConvolutionLayer.class) convs.add((ConvolutionLayer) l);
-        return convs;
-    }
-
-    static void setConvHelper(ConvolutionLayer layer, Object helper) {
-        try {
-            CONV_HELPER.set(layer, helper);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot give a conv layer its helper: " + e, e);
-        }
     }
 
     /**
@@ -230,7 +165,6 @@ public final class FastPath {
     private static final Field DATA_TYPE = field(org.deeplearning4j.nn.layers.AbstractLayer.class, "dataType");
     private static final Field LAYER_MAP = field(MultiLayerNetwork.class, "layerMap");
     private static final Field HELPER = field(SubsamplingLayer.class, "helper");
-    private static final Field CONV_HELPER = field(ConvolutionLayer.class, "helper");
 
     private static Field field(Class<?> owner, String name) {
         try {
