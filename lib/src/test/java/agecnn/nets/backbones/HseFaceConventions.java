@@ -79,13 +79,9 @@ public final class HseFaceConventions {
         for (int i = 0; i < files.size() && sample.size() < n; i += 79) sample.add(files.get(i));
         int[] ages = sample.stream().mapToInt(p -> Integer.parseInt(p.getFileName().toString().split("_")[0])).toArray();
         for (double m : framings) {
-            INDArray x = Nd4j.create(sample.size(), 3, 224, 224);
-            for (int k = 0; k < sample.size(); k++) {
-                byte[] hwc = Resizer.toSquareRgb(frame(ImageDecoder.readRgb(sample.get(k)), m), 224);
-                float[] chw = new float[3 * 224 * 224];
-                for (int p = 0; p < 224 * 224; p++) for (int c = 0; c < 3; c++) chw[c * 224 * 224 + p] = (hwc[p * 3 + c] & 0xFF) / 255f;
-                x.putSlice(k, Nd4j.create(chw, new long[] {3, 224, 224}, 'c'));
-            }
+            List<byte[]> hwc = new java.util.ArrayList<>();
+            for (Path f : sample) hwc.add(Resizer.toSquareRgb(frame(ImageDecoder.readRgb(f), m), 224));
+            INDArray x = agecnn.tensors.TensorCache.batchOf(hwc, 224);
             for (Map.Entry<String, InputScaling> c : conventions.entrySet()) {
                 if (m != 0 && !c.getKey().contains("caffe") && !c.getKey().equals("RGB 0-255")) continue;
                 c.getValue().applyTo(net);
