@@ -31,8 +31,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * bit masks). Backward gives each window's gradient to its first largest input, in reading order
  * (top left, top right, bottom left, bottom right), as OneDNN's workspace and DL4J do: ties are
  * common after a ReLU (windows of zeros); it writes every element of the gradient once, so
- * nothing is cleared first. Outputs and gradients equal DL4J's own, bit for bit
- * ({@code MaxPool2x2Test}); the branch-free loops were 2-3 times as fast as the first version of
+ * nothing is cleared first. Outputs and gradients equal DL4J's own, bit for bit but for the sign
+ * of a zero output (max(-0, 0) is +0 here), which changes no later value ({@code MaxPool2x2Test}
+ * compares with -0 == +0); the branch-free loops were 2-3 times as fast as the first version of
  * this class, which read through a {@code FloatBuffer} and branched on each comparison.
  *
  * <p>Where OneDNN has its JIT kernel it stays ({@link #neededHere()} says which case this machine

@@ -19,7 +19,7 @@ import java.util.List;
  * that run had the same split (compare the two runs' {@code split.csv}). Prints a line per model
  * and split, then the per-bin table of each on the test images:
  * <pre>
- * RUN_ID=default-full8 java -cp lib/target/test-classes:lib/target/classes:$(cat cp.txt) agecnn.run.EnsembleTrial \
+ * PROJECT_DIR=$PWD RUN_ID=default-full8 PROFILE=default java -cp lib/target/test-classes:lib/target/classes:$(cat cp.txt) agecnn.run.EnsembleTrial \
  *     reports/default-full8/models/faceresnet.zip reports/trial-hse2/models/hseface.zip
  * </pre>
  */
@@ -35,7 +35,7 @@ public final class EnsembleTrial {
         List<SavedModel> models = new ArrayList<>();
         for (String f : args) models.add(SavedModel.load(Path.of(f)));
         List<SavedModel> scored = new ArrayList<>(models);
-        if (models.size() > 1) scored.add(SavedModel.ensemble("ensemble", models));
+        if (models.size() > 1) scored.add(SavedModel.ensemble(TrainingSession.ENSEMBLE, models));
         for (SavedModel m : scored) {
             for (String split : List.of(Split.VAL, Split.TEST)) {
                 long t0 = System.nanoTime();
